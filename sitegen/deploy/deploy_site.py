@@ -1,0 +1,85 @@
+"""`sitegen deploy` as a function: build for production into a scratch folder, commit, push."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..config import SiteConfig
+from ..errors import SitegenError
+from .base_url import BaseUrlChoice, choose_base_url
+from .git import STAGE, open_repository
+from .publish import (
+    SiteCommit,
+    SourceState,
+    commit_message,
+    commit_site,
+    push_branch,
+    read_source_state,
+    remote_url,
+    require_remote,
+)
+
+# (output folder, base_url) -> anything; must raise (SitegenError, BuildFailed) when the build fails.
+BuildSite = Callable[[Path, str], object]
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    remote: str = "origin"
+    branch: str = "gh-pages"
+    message: str | None = None
+    push: bool = True
+    base_url: str | None = None  # --base-url; None = configured or derived
+
+
+@dataclass(frozen=True)
+class DeployReport:
+    base_url: BaseUrlChoice
+    source: SourceState
+    commit: SiteCommit
+    pushed: bool
+
+
+def deploy_site(
+    config: SiteConfig, options: DeployOptions, build_site: BuildSite, say: Callable[[str], None]
+) -> DeployReport:
+    """Build CONFIG's project with the production base_url and publish it to OPTIONS.branch.
+
+    Nothing is committed unless the build succeeds; the user's own site/ folder is never used.
+    """
+    git = open_repository(config.root)
+    url = require_remote(git, options.remote) if options.push else remote_url(git, options.remote)
+    base_url = choose_base_url(
+        option=options.base_url, configured=config.base_url, cname=config.cname,
+        remote_name=options.remote, remote_url=url,
+    )
+    say(f"base_url: {base_url.url} ({base_url.reason})" if base_url.url else f"base_url: none ({base_url.reason})")
+    source = read_source_state(git, config.root, config.output_dir)
+    if source.dirty:
+        say(
+            "warning: the project has uncommitted changes; the deployed site will not match commit "
+            f"{source.short_sha or '(none yet)'} (it is labelled {source.label})"
+        )
+    with tempfile.TemporaryDirectory(prefix="sitegen-deploy-site-") as scratch:
+        site_dir = Path(scratch) / "site"
+        build_site(site_dir, base_url.url)
+        if not (site_dir / "index.html").is_file():
+            raise SitegenError(STAGE, None, "the build produced no index.html; refusing to publish an incomplete site")
+        message = commit_message(source, __version__, options.message)
+        commit = commit_site(
+            git, site_dir, branch=options.branch, remote=options.remote, message=message, cname=config.cname
+        )
+    if commit.created:
+        say(f"committed {commit.commit[:12]} on '{options.branch}' (site built from {source.label})")
+    else:
+        say(f"site unchanged: '{options.branch}' already holds this exact site ({commit.commit[:12]}); no new commit")
+    if options.push:
+        push_branch(git, remote=options.remote, branch=options.branch)
+        say(f"pushed '{options.branch}' to '{options.remote}'")
+    else:
+        say(f"not pushed (--no-push); publish later with `git push {options.remote} {options.branch}`")
+    return DeployReport(base_url, source, commit, pushed=options.push)
