@@ -11,7 +11,7 @@ from . import __version__
 from .errors import BuildFailed, SitegenError
 
 # Listed explicitly so `sitegen --help` shows commands in a stable, chosen order.
-COMMAND_MODULES = ("check",)
+COMMAND_MODULES = ("build", "check", "serve", "deploy", "gh_workflow")
 
 
 def make_parser() -> argparse.ArgumentParser:

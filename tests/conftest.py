@@ -33,3 +33,15 @@ def seed_project(tmp_path: Path) -> Path:
     shutil.copy2(REPO_ROOT / "sitegen.toml", project / "sitegen.toml")
     shutil.copytree(REPO_ROOT / "content", project / "content")
     return project
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed archive built once per test run (default theme, no base_url); read it, never modify it."""
+    from sitegen.build import build
+
+    project = tmp_path_factory.mktemp("seed-site") / "project"
+    project.mkdir()
+    shutil.copy2(REPO_ROOT / "sitegen.toml", project / "sitegen.toml")
+    shutil.copytree(REPO_ROOT / "content", project / "content")
+    return build(project).out_dir

@@ -18,6 +18,7 @@
   // This file is served from <root>/static/search/search.js.
   var SITE_ROOT = new URL("../../", script.src);
   var LUNR_URL = new URL("lunr/lunr.min.js", script.src);
+  var SHARDED_URL = new URL("sharded.js", script.src);
   var MANIFEST_URL = new URL("search/manifest.json", SITE_ROOT);
 
   var DEBOUNCE_MS = 120;
@@ -35,8 +36,7 @@
   // Each index format in manifest.json maps to a loader returning the same engine shape:
   //   search(queryText) -> Promise<[{ref, score, matchData}]>, best first
   //   documents(refs) -> Promise<[document]>, same order, for the results actually shown
-  // A sharded index (issue 8) adds a loader here; the interface below does not change.
-  var ENGINE_LOADERS = { "lunr-single": openSingleIndex };
+  var ENGINE_LOADERS = { "lunr-single": openSingleIndex, "lunr-sharded": openShardedIndex };
 
   function createEngineLoader() {
     var pending = null;
@@ -83,18 +83,44 @@
     });
   }
 
+  // A large index comes in pieces (see sharded.js); the same query runs over the pieces it needs.
+  function openShardedIndex(manifest, manifestUrl) {
+    return Promise.all([loadLunr(), loadScript(SHARDED_URL)]).then(function (loaded) {
+      var lunr = loaded[0];
+      fixTokenSetKeys(lunr);
+      var index = window.sitegenShardedIndex(lunr, manifest, manifestUrl, fetchJson);
+      return {
+        paperCount: manifest.papers,
+        search: function (queryText) {
+          return new Promise(function (resolve) {
+            var query = new lunr.Query(manifest.fields);
+            fillQuery(lunr, query, queryText);
+            resolve(index.query(query));
+          });
+        },
+        documents: function (refs) {
+          return index.documents(refs);
+        },
+      };
+    });
+  }
+
   function runLunrQuery(lunr, index, queryText) {
     return index.query(function (query) {
-      new lunr.QueryParser(queryText, query).parse();
-      query.clauses.forEach(function (clause) {
-        if (clause.editDistance > MAX_EDIT_DISTANCE) {
-          throw new lunr.QueryParseError("fuzzy distance above " + MAX_EDIT_DISTANCE, 0, queryText.length);
-        }
-      });
-      if (!/\s$/.test(queryText)) {
-        matchLastWordAsPrefix(lunr, query);
+      fillQuery(lunr, query, queryText);
+    });
+  }
+
+  function fillQuery(lunr, query, queryText) {
+    new lunr.QueryParser(queryText, query).parse();
+    query.clauses.forEach(function (clause) {
+      if (clause.editDistance > MAX_EDIT_DISTANCE) {
+        throw new lunr.QueryParseError("fuzzy distance above " + MAX_EDIT_DISTANCE, 0, queryText.length);
       }
     });
+    if (!/\s$/.test(queryText)) {
+      matchLastWordAsPrefix(lunr, query);
+    }
   }
 
   // While typing, the last word is usually unfinished: "transf" should already find
@@ -120,12 +146,16 @@
     if (window.lunr) {
       return Promise.resolve(window.lunr);
     }
+    return loadScript(LUNR_URL).then(function () { return window.lunr; });
+  }
+
+  function loadScript(url) {
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
-      tag.src = LUNR_URL.href;
+      tag.src = url.href;
       tag.async = true;
-      tag.onload = function () { resolve(window.lunr); };
-      tag.onerror = function () { reject(new Error("could not load " + LUNR_URL.href)); };
+      tag.onload = function () { resolve(); };
+      tag.onerror = function () { reject(new Error("could not load " + url.href)); };
       document.head.appendChild(tag);
     });
   }

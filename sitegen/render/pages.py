@@ -1,0 +1,157 @@
+"""Render the whole site into memory: {output path: bytes}. Nothing here touches site/."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..config import SiteConfig
+from ..documents import Documents
+from ..errors import SitegenError
+from ..model import Archive
+from . import context as ctx
+from .feeds import atom_feed, robots_txt, sitemap
+from .markdown import make_markdown, render_markdown
+from .site_index import Group, PaperSummary, SiteIndex, make_site_index
+from .theme import Theme, has_template, make_environment, static_files
+from .urls import base_path, output_file, relative
+
+STAGE = "render"
+# (stage, done, total); total is 0 while a stage has no countable steps.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PageJob:
+    url: str
+    template: str
+    context: dict
+
+
+def render_site(config: SiteConfig, archive: Archive, documents: Documents, theme: Theme,
+                *, progress: Progress | None = None, source_date_epoch: int | None = None) -> dict[str, bytes]:
+    env = make_environment(config.root, theme)
+    env.filters["url"] = _url_filter
+    index = make_site_index(archive, documents, config.collection_names)
+    has_search = has_template(env, "search.html")
+    site = ctx.site_info(config.title, config.description, config.base_url, theme.names[0], index,
+                         documents.pages, archive.entry_count, has_search)
+    md = make_markdown()
+    jobs = plan_pages(site, index, documents, config.per_page, md, base_path(config.base_url))
+    files: dict[str, bytes] = {}
+    for done, job in enumerate(jobs, 1):
+        files[output_file(job.url)] = _render(env, job, config.root).encode("utf-8")
+        if progress:
+            progress(STAGE, done, len(jobs))
+    for document in index.documents:
+        files[f"papers/{document.slug}/index.md"] = document.to_markdown().encode("utf-8")
+    files.update(static_files(config.root, theme))
+    files["robots.txt"] = robots_txt(site.base_url).encode("utf-8")
+    if site.base_url:
+        urls = [job.url for job in jobs if job.url != "404.html"]
+        files["sitemap.xml"] = sitemap(site.base_url, urls)
+        files["feed.xml"] = atom_feed(site, index, source_date_epoch)
+    return dict(sorted(files.items()))
+
+
+def plan_pages(site: ctx.SiteInfo, index: SiteIndex, documents: Documents, per_page: int, md: MarkdownIt,
+               not_found_root: str) -> list[PageJob]:
+    jobs = [PageJob("", "home.html", ctx.home(site, index, documents.pages))]
+    jobs += _paged(site, "papers/", "papers", "papers", "All papers",
+                   "Every paper in the archive, in the order the listings gave them.", index.papers, per_page)
+    jobs.append(PageJob("collections/", "groups.html", ctx.group_index(
+        site, url="collections/", kind="collections", title="Collections",
+        intro="Each listing file is a collection.", groups=index.collections)))
+    for group in index.collections:
+        jobs += _paged(site, group.url, "collection", "collections", group.name,
+                       f"{len(group.papers)} papers listed in this collection.", group.papers, per_page, group)
+    jobs.append(PageJob("dates/", "groups.html", ctx.group_index(
+        site, url="dates/", kind="dates", title="Listing dates",
+        intro="Papers by the date their listing gave, newest first.", groups=index.dates)))
+    for group in index.dates:
+        jobs += _paged(site, group.url, "date", "dates", f"Listed {group.name}",
+                       f"{len(group.papers)} papers listed on {group.name}.", group.papers, per_page, group)
+    jobs.append(PageJob("a-z/", "a_z.html", ctx.a_to_z(site, index.letters, len(index.papers))))
+    jobs += _paged(site, "code/", "code", "code", "Papers with code",
+                   "Papers that link to a code repository.", index.with_code, per_page)
+    if index.tags:
+        jobs.append(PageJob("tags/", "groups.html", ctx.group_index(
+            site, url="tags/", kind="tags", title="Tags",
+            intro="Tags added in content/papers/*.md.", groups=index.tags)))
+        for group in index.tags:
+            jobs += _paged(site, group.url, "tag", "tags", f"Tagged “{group.name}”",
+                           f"{len(group.papers)} papers tagged {group.name}.", group.papers, per_page, group)
+    for document in index.documents:
+        jobs.append(PageJob(f"papers/{document.slug}/", "paper.html", ctx.paper(
+            # Abstract and notes sit under their own h2 section headings.
+            site, document, index, render_markdown(md, document.abstract_markdown, top_level=3),
+            render_markdown(md, document.notes_markdown, top_level=3) if document.notes_markdown else Markup(""))))
+    for page in documents.pages:
+        jobs.append(PageJob(f"{page.slug}/", "page.html",
+                            ctx.standalone(site, page, render_markdown(md, page.body_markdown))))
+    if site.has_search:
+        jobs.append(PageJob("search/", "search.html", ctx.search(site)))
+    jobs.append(PageJob("404.html", "404.html", ctx.not_found(site, not_found_root)))
+    return jobs
+
+
+def _paged(site: ctx.SiteInfo, first_url: str, kind: str, section: str, title: str, intro: str,
+           papers: tuple[PaperSummary, ...], per_page: int, group: Group | None = None) -> list[PageJob]:
+    count = max(1, -(-len(papers) // per_page))
+    return [
+        PageJob(ctx_page["page"].url, "list.html", ctx_page)
+        for ctx_page in (
+            ctx.paper_list(site, first_url=first_url, kind=kind, section=section, title=title, intro=intro,
+                           papers=papers, number=number, per_page=per_page, group=group)
+            for number in range(1, count + 1)
+        )
+    ]
+
+
+@jinja2.pass_context
+def _url_filter(context, target: str) -> str:
+    if "root" not in context:
+        raise jinja2.TemplateRuntimeError(
+            "the url filter needs the page's context; import macros that use it `with context`")
+    return relative(context["root"], target)
+
+
+def _render(env: jinja2.Environment, job: PageJob, project: Path) -> str:
+    try:
+        return env.get_template(job.template).render(job.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise SitegenError(STAGE, _shown(exc.filename or job.template, project),
+                           f"template syntax error: {exc.message}", line=exc.lineno) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise SitegenError(STAGE, job.template, f"template '{exc.name}' not found in the project's "
+                           "templates/ or the theme") from exc
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        # Python errors raised inside template code ({{ 1 / 0 }}, a bad filter argument) are
+        # mistakes in a template too: report them at the template line that raised them.
+        where, line = _template_frame(exc, job.template)
+        raise SitegenError(STAGE, _shown(where, project),
+                           f"template error while rendering {output_file(job.url)}: {exc}", line=line) from exc
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:
+    # Jinja rewrites tracebacks so template frames carry the template's file name and line.
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return frame.filename, frame.lineno
+    return fallback, None
+
+
+def _shown(filename: str, project: Path) -> str:
+    path = Path(filename)
+    for base in (project.resolve(), project):
+        try:
+            return path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
