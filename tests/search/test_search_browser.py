@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from sitegen.build import build
-from tests.conftest import REPO_ROOT, require_tool
+from tests.conftest import REPO_ROOT, serve_folder
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 LISTING_HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
 
 FLOWER_PETALS = "Higher-order Graph Convolutional Network with Flower-Petals Laplacians on Simplicial Complexes"
@@ -39,38 +30,9 @@ PAGE_STATUS = ".search-page [data-search-status]"
 BOX_STATUS = ".search-box [data-search-status]"
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_tool(CHROMIUM.exists(), "search browser tests need Debian's chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(scope="module")
 def seed_url(seed_site: Path) -> Iterator[str]:
-    with serve(seed_site) as url:
+    with serve_folder(seed_site) as url:
         yield url
 
 
@@ -83,7 +45,7 @@ def sub_path_url(tmp_path_factory) -> Iterator[str]:
     shutil.copytree(REPO_ROOT / "content", project / "content")
     www = project.parent / "www"
     build(project, out_dir=www / "repo", base_url="/repo/")
-    with serve(www) as url:
+    with serve_folder(www) as url:
         yield url + "repo/"
 
 
@@ -95,7 +57,7 @@ def dense_url(tmp_path_factory) -> Iterator[str]:
     config = (REPO_ROOT / "sitegen.toml").read_text(encoding="utf-8")
     (project / "sitegen.toml").write_text(config.replace('theme = "default"', 'theme = "dense"'), encoding="utf-8")
     shutil.copytree(REPO_ROOT / "content", project / "content")
-    with serve(build(project).out_dir) as url:
+    with serve_folder(build(project).out_dir) as url:
         yield url
 
 
@@ -109,7 +71,7 @@ def hostile_url(tmp_path_factory) -> Iterator[str]:
               (ASTRAL_TITLE, "Data from İstanbul 𝒳 🚀 launches rockets.")]
     body = "".join(f"{title}\n\n{abstract}\n\n" for title, abstract in papers)
     (listings / "000_hostile.txt").write_text(f"{LISTING_HEADER}Mar 12\n\n{body}", encoding="utf-8")
-    with serve(build(project).out_dir) as url:
+    with serve_folder(build(project).out_dir) as url:
         yield url
 
 

@@ -6,16 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from serve_process import ServeProcess
 
-from tests.conftest import require_tool
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 TITLE = "Tuning Pre-trained Model via Moment Probing"
 SLUG = "tuning-pre-trained-model-via-moment-probing"
 RELOAD_TIMEOUT_MS = 30_000
@@ -32,14 +26,10 @@ def serve(seed_project: Path, tmp_path: Path):
 
 
 @pytest.fixture
-def page():
-    require_tool(CHROMIUM.exists(), "chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def _open_paper(page, serve: ServeProcess) -> None:
