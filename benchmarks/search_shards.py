@@ -1,0 +1,274 @@
+"""Benchmark search as a reader meets it: bytes downloaded per query and answer times, in chromium.
+
+Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH]
+
+For each size N it builds a synthetic archive of N papers with sitegen (the index is sharded
+above [search] shard_threshold, 5,000 by default), serves it gzip-compressed the way GitHub
+Pages does, and drives Debian's chromium with Playwright, a fresh empty cache per query:
+
+- typed: the reader presses / on the home page and types the query at 5 keys a second, as
+  the header box answers every keystroke; bytes are everything search fetched (search.js,
+  lunr.js, sharded.js, manifest, index pieces, result data), from the browser's own network
+  log (Playwright's response body sizes: the bytes on the wire, before decompression);
+- pasted: the whole query arrives in one input event; bytes and time to the shown results;
+- per keystroke: time from each key to its answer, minus search.js's 120 ms debounce, once
+  the first answer is in; JS heap from the DevTools protocol at the end.
+
+With --pagefind (the `pagefind` command, e.g. from `pip install 'pagefind[bin]'` in a
+throw-away venv) it indexes the same paper pages with Pagefind and measures its JS API the
+same way: one search per typed prefix (or the pasted query), then the data of the 8 results
+a dropdown would show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:  # run as a script: make `benchmarks` and `sitegen` importable
+    sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.synthetic import generate_project  # noqa: E402
+from sitegen.build import build  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--enable-precise-memory-info",
+]
+QUERIES = ("diffusion", "language model", "graph neural networks", "reinforcement learning agent",
+           "video generation")
+KEY_DELAY_MS = 200
+DEBOUNCE_MS = 120  # search.js waits this long after a key before it searches
+DROPDOWN_RESULTS = 8
+COMPRESSED_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Serves text files gzip-compressed when asked, as GitHub Pages does; everything else as is."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in COMPRESSED_TYPES and path.is_file()
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+# Page-side recorder: when each key went down and when each answer (data-query) appeared.
+RECORDER = """() => {
+  window.__keys = [];
+  window.__answers = [];
+  document.addEventListener("keydown", () => window.__keys.push(performance.now()), true);
+  const list = document.querySelector("#search-q-results");
+  new MutationObserver(() => {
+    const query = list.getAttribute("data-query");
+    if (query) window.__answers.push([performance.now(), query, list.children.length]);
+  }).observe(list, {attributes: true, attributeFilter: ["data-query"]});
+}"""
+
+# What counts as search traffic: sitegen's search scripts and index, Pagefind's everything.
+SEARCH_PATHS = ("/static/search/", "/search/", "/pagefind/")
+
+
+class NetworkLog:
+    """Every finished request of a browser context, as the browser saw it (workers included)."""
+
+    def __init__(self, context):
+        self.requests = []
+        context.on("requestfinished", lambda request: self.requests.append(request))
+
+    def search_bytes(self) -> tuple[int, int]:
+        """(encoded body bytes, request count) of search traffic so far."""
+        search = [request for request in self.requests
+                  if any(part in request.url for part in SEARCH_PATHS) and not request.url.endswith("/search/")]
+        return sum(request.sizes()["responseBodySize"] for request in search), len(search)
+
+
+def heap_mb(page) -> float:
+    session = page.context.new_cdp_session(page)
+    session.send("Performance.enable")
+    metrics = {m["name"]: m["value"] for m in session.send("Performance.getMetrics")["metrics"]}
+    return metrics.get("JSHeapUsedSize", 0) / 1e6
+
+
+def sitegen_typed(browser, url: str, query: str) -> dict:
+    context = browser.new_context()
+    log = NetworkLog(context)
+    page = context.new_page()
+    page.goto(url)
+    page.evaluate(RECORDER)
+    page.keyboard.press("/")
+    page.keyboard.type(query, delay=KEY_DELAY_MS)
+    page.wait_for_selector(f"#search-q-results[data-query='{query}']", state="attached", timeout=120_000)
+    keys = page.evaluate("window.__keys")[1:]  # the first key is "/"
+    answers = page.evaluate("window.__answers")
+    size, requests = log.search_bytes()
+    first_answer = answers[0][0] if answers else None
+    latencies = []
+    for key_time in keys:
+        if first_answer is None or key_time < first_answer:
+            continue
+        later = [answer for answer in answers if answer[0] >= key_time]
+        if later:
+            latencies.append(later[0][0] - key_time - DEBOUNCE_MS)
+    result = {
+        "bytes": size,
+        "requests": requests,
+        "first_ms": (first_answer - keys[0]) if first_answer else None,
+        "keystroke_ms": latencies,
+        "heap_mb": heap_mb(page),
+    }
+    context.close()
+    return result
+
+
+def sitegen_pasted(browser, url: str, query: str) -> dict:
+    context = browser.new_context()
+    log = NetworkLog(context)
+    page = context.new_page()
+    page.goto(url)
+    started = time.perf_counter()
+    page.fill("#search-q", query)
+    page.wait_for_selector(f"#search-q-results[data-query='{query}']", state="attached", timeout=120_000)
+    elapsed = (time.perf_counter() - started) * 1000
+    size, requests = log.search_bytes()
+    result = {"bytes": size, "requests": requests, "ms": elapsed,
+              "results": page.locator("#search-q-results [role=option]").count()}
+    context.close()
+    return result
+
+
+PAGEFIND_RUN = """async ([root, prefixes, shown]) => {
+  const pagefind = await import(root + "pagefind/pagefind.js");
+  await pagefind.options({});
+  const times = [];
+  let count = 0;
+  for (const text of prefixes) {
+    const started = performance.now();
+    const search = await pagefind.search(text);
+    await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+    times.push(performance.now() - started);
+    count = search.results.length;
+  }
+  return [times, count];
+}"""
+
+
+def pagefind_run(browser, url: str, query: str, typed: bool) -> dict:
+    context = browser.new_context()
+    log = NetworkLog(context)
+    page = context.new_page()
+    page.goto(url)
+    prefixes = [query[:end] for end in range(2, len(query) + 1)] if typed else [query]
+    times, count = page.evaluate(PAGEFIND_RUN, [url, prefixes, DROPDOWN_RESULTS])
+    size, requests = log.search_bytes()
+    result = {"bytes": size, "requests": requests, "times": times,
+              "results": count, "heap_mb": heap_mb(page)}
+    context.close()
+    return result
+
+
+def kb(size: float) -> str:
+    return f"{size / 1024:,.0f} KB"
+
+
+def run_size(size: int, work: Path, pagefind: str | None, browser) -> None:
+    project = work / f"papers-{size}"
+    if not (project / "sitegen.toml").exists():
+        print(f"[{size}] generating the synthetic archive", file=sys.stderr, flush=True)
+        generate_project(project, size)
+    print(f"[{size}] building with sitegen", file=sys.stderr, flush=True)
+    result = build(project)
+    timings = dict(result.timings)
+    site = result.out_dir
+    search_files = list((site / "search").rglob("*.json"))
+    raw = sum(path.stat().st_size for path in search_files)
+    print(f"\n### {size:,} papers\n")
+    print(f"sitegen search stage {timings.get('search', 0):.1f} s; {len(search_files):,} search files, "
+          f"{raw / 1e6:,.1f} MB raw")
+    if pagefind:
+        print(f"[{size}] indexing with Pagefind", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        subprocess.run([pagefind, "--site", str(site), "--glob", "papers/*/index.html"], check=True,
+                       stdout=subprocess.DEVNULL)
+        pagefind_files = [path for path in (site / "pagefind").rglob("*") if path.is_file()]
+        print(f"Pagefind index {time.perf_counter() - started:.1f} s; {len(pagefind_files):,} files, "
+              f"{sum(p.stat().st_size for p in pagefind_files) / 1e6:,.1f} MB")
+    server, url = serve(site)
+    try:
+        print("\n| query | tool | typed: bytes (requests) | first results ms | per keystroke ms median / max "
+              "| pasted: bytes (requests) | pasted ms | JS heap MB |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for query in QUERIES:
+            typed = sitegen_typed(browser, url, query)
+            pasted = sitegen_pasted(browser, url, query)
+            strokes = typed["keystroke_ms"] or [float("nan")]
+            print(f"| {query} | sitegen | {kb(typed['bytes'])} ({typed['requests']}) | {typed['first_ms']:.0f} | "
+                  f"{statistics.median(strokes):.0f} / {max(strokes):.0f} | {kb(pasted['bytes'])} "
+                  f"({pasted['requests']}) | {pasted['ms']:.0f} | {typed['heap_mb']:.0f} |", flush=True)
+            if pagefind:
+                typed = pagefind_run(browser, url, query, typed=True)
+                pasted = pagefind_run(browser, url, query, typed=False)
+                later = typed["times"][1:] or [float("nan")]
+                print(f"| {query} | Pagefind | {kb(typed['bytes'])} ({typed['requests']}) | "
+                      f"{typed['times'][0]:.0f} | {statistics.median(later):.0f} / {max(later):.0f} | "
+                      f"{kb(pasted['bytes'])} ({pasted['requests']}) | {pasted['times'][0]:.0f} | "
+                      f"{typed['heap_mb']:.0f} |", flush=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated archive sizes")
+    parser.add_argument("--keep", type=Path, help="folder for the projects, kept for later runs")
+    parser.add_argument("--pagefind", help="the pagefind command (omit to skip Pagefind)")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="search-shards-"))
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+                run_size(size, work, args.pagefind, browser)
+            browser.close()
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""The sharded index in a real browser: lunr.js parses, sharded.js scores, results match lunr.py."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from urllib.parse import quote
+
+import pytest
+from lunr.index import Index
+
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.documents import make_documents
+from sitegen.ingest import load_archive
+from sitegen.search.documents import search_documents
+from sitegen.search.index import dump_json, serialized_index
+from sitegen.search.shards import sharded_search_files
+from tests.conftest import REPO_ROOT, serve_folder
+from tests.shards.test_shards_equivalence import (
+    QUERIES,
+    SMALL_LAYOUT,
+    assert_same_ranking,
+    lunr_results,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory):
+    """The seed site built with shard_threshold = 0, plus the same index cut small in search-small/."""
+    project = tmp_path_factory.mktemp("sharded") / "project"
+    project.mkdir()
+    config_text = (REPO_ROOT / "sitegen.toml").read_text(encoding="utf-8")
+    (project / "sitegen.toml").write_text(config_text + "\n[search]\nshard_threshold = 0\n", encoding="utf-8")
+    shutil.copytree(REPO_ROOT / "content", project / "content")
+    out = build(project).out_dir
+    config = load_config(project)
+    searchable = search_documents(make_documents(load_archive(config), (), (), config.collection_names))
+    serialized = serialized_index(searchable)
+    pieces = sharded_search_files(serialized, searchable, "search-small", SMALL_LAYOUT)
+    pieces["search-single/lunr-index.json"] = dump_json(serialized)
+    for name, data in pieces.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    with serve_folder(out) as url:
+        yield url, out, Index.load(serialized)
+
+
+@pytest.fixture
+def open_page(browser):
+    """A fresh page that records every request and fails the test on any console error."""
+    problems: list[str] = []
+    context = browser.new_context()
+    requests: list[str] = []
+
+    def open_page(url: str):
+        page = context.new_page()
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(url)
+        page.requests = requests
+        return page
+
+    yield open_page
+    context.close()
+    assert problems == []
+
+
+# Runs each query on the small-cut shards (sharded.js) and on the single index (lunr.js's own
+# Index.load and query), both in this page; TYPED adds search.js's clause for an unfinished word.
+RUN_BOTH = """async ([shardedManifestUrl, singleIndexUrl, queries, typed]) => {
+  const lunr = window.lunr;
+  const fetchJson = (url) => fetch(url).then((response) => response.json());
+  const manifest = await fetchJson(shardedManifestUrl);
+  const sharded = window.sitegenShardedIndex(lunr, manifest, new URL(shardedManifestUrl), fetchJson);
+  const single = lunr.Index.load(await fetchJson(singleIndexUrl));
+  const fill = (query, text) => {
+    new lunr.QueryParser(text, query).parse();
+    if (typed) {
+      const last = query.clauses[query.clauses.length - 1];
+      query.clause({term: last.term, fields: last.fields, boost: last.boost / 2, usePipeline: false,
+                    wildcard: lunr.Query.wildcard.TRAILING, presence: lunr.Query.presence.OPTIONAL});
+    }
+  };
+  const answers = {};
+  for (const text of queries) {
+    const query = new lunr.Query(manifest.fields);
+    fill(query, text);
+    const hits = await sharded.query(query);
+    const docs = await sharded.documents(hits.map((hit) => hit.ref));
+    answers[text] = {
+      sharded: hits.map((hit, i) => [docs[i].id, hit.score]),
+      single: single.query((q) => fill(q, text)).map((hit) => [hit.ref, hit.score]),
+    };
+  }
+  return answers;
+}"""
+
+TYPED_QUERIES = ("graph neural networks", "+language -model", "title:diffusion vid", "laplaci")
+
+
+def run_both(page, url: str, queries, typed: bool) -> dict:
+    return page.evaluate(RUN_BOTH, [url + "search-small/manifest.json", url + "search-single/lunr-index.json",
+                                    list(queries), typed])
+
+
+def open_search_page(open_page, url: str, text: str):
+    page = open_page(url + "search/?q=" + quote(text))  # search.js loads lunr.js and sharded.js
+    page.wait_for_selector(f"#search-page-results[data-query='{text.strip()}']", state="attached")
+    return page
+
+
+def test_browser_shards_rank_like_one_lunr_index(open_page, sharded_site):
+    url, _, _ = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    answers = run_both(page, url, QUERIES, typed=False) | run_both(page, url, TYPED_QUERIES, typed=True)
+    differing = {}
+    for text, answer in answers.items():
+        try:
+            assert_same_ranking(answer["single"], answer["sharded"])
+        except AssertionError:
+            differing[text] = (len(answer["single"]), len(answer["sharded"]))
+    assert differing == {}
+    assert len(answers["diffusion"]["single"]) > 5 and len(answers["-survey"]["single"]) > 400
+
+
+def test_lunr_js_and_lunr_py_agree_where_their_stemmers_do(open_page, sharded_site):
+    url, _, index = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    # lunr.py stems "survey" to "survei", lunr.js leaves it: those queries differ in any site.
+    queries = [text for text in QUERIES if "survey" not in text]
+    answers = run_both(page, url, queries, typed=False)
+    for text in queries:
+        assert_same_ranking(lunr_results(index, text), answers[text]["sharded"])
+
+
+@pytest.mark.parametrize("text", TYPED_QUERIES)
+def test_search_page_shows_the_single_index_ranking_from_shards(open_page, sharded_site, text):
+    url, out, _ = sharded_site
+    page = open_search_page(open_page, url, text)
+    shown = page.eval_on_selector_all("#search-page-results a[role=option]",
+                                      "links => links.map(link => link.href)")
+    expected = run_both(page, url, [text], typed=True)[text]["single"]
+    url_to_ref = {}
+    for name in (out / "search" / "docs").glob("*.json"):
+        for data in json.loads(name.read_text(encoding="utf-8")):
+            url_to_ref[url + data[2]] = data[0]
+    score_of = dict(expected)
+    assert len(shown) == min(len(expected), 50) > 0
+    for position, link in enumerate(shown):
+        assert math.isclose(score_of[url_to_ref[link]], expected[position][1], rel_tol=1e-9)
+    assert not any(name.endswith(("lunr-index.json", "documents.json")) for name in page.requests
+                   if "/search/" in name and "search-single" not in name)
+
+
+def test_header_box_highlights_and_loads_only_some_pieces(open_page, sharded_site):
+    url, out, _ = sharded_site
+    page = open_page(url + "papers/")
+    page.keyboard.press("/")
+    page.keyboard.type("laplacians")
+    page.wait_for_selector("#search-q-results[data-query='laplacians']", state="attached")
+    assert page.inner_text(".search-box [data-search-status]") == "3 papers match"
+    first = page.locator("#search-q-results [role=option]").first
+    assert first.locator(".search-result-title mark").all_inner_texts() == ["Laplacians"]
+    assert set(first.locator(".search-result-snippet mark").all_inner_texts()) == {"Laplacians"}
+    assert "Trending, Mar 12 (part 1)" in first.locator(".search-result-meta").inner_text()
+    docs_files = [name for name in page.requests if "/search/docs/" in name]
+    assert 1 <= len(docs_files) <= 3 < len(list((out / "search" / "docs").glob("*.json")))
+
+
+def test_a_malformed_query_shows_a_message_not_an_exception(open_page, sharded_site):
+    url, _, _ = sharded_site
+    page = open_search_page(open_page, url, "title:")
+    assert "put a word right after a field name" in page.inner_text(".search-page [data-search-status]")
+
+
+HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Evil <b>markup</b> & "quotes"'
+HOSTILE_ABSTRACT = "An evil abstract with <script>window.pwned=2</script> and <em>tags</em> &amp; entities."
+
+
+def test_hostile_text_from_shards_stays_text(open_page, tmp_path):
+    project = tmp_path / "project"
+    listings = project / "content" / "listings"
+    listings.mkdir(parents=True)
+    (project / "sitegen.toml").write_text('title = "Hostile"\n[search]\nshard_threshold = 0\n', encoding="utf-8")
+    body = f"{HOSTILE_TITLE}\n\n{HOSTILE_ABSTRACT}\n\nA calm paper about sheep\n\nSheep graze; nothing evil.\n\n"
+    (listings / "000_hostile.txt").write_text(f"Mar 12\n\n{body}", encoding="utf-8")
+    with serve_folder(build(project).out_dir) as url:
+        page = open_search_page(open_page, url, "evil")
+        results = page.locator("#search-page-results [role=option]")
+        assert results.count() == 2
+        result = results.filter(has_text="markup")
+        assert result.locator(".search-result-title").inner_text() == HOSTILE_TITLE
+        assert HOSTILE_ABSTRACT in result.locator(".search-result-snippet").inner_text()
+        assert result.locator("img, script, b, em").count() == 0
+        assert page.evaluate("window.pwned") is None
