@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from lunr.index import Index
+
+from sitegen.search.stemmer import load_index_like_lunr_js
 
 FLOWER_PETALS = "Higher-order Graph Convolutional Network with Flower-Petals Laplacians on Simplicial Complexes"
 SHEAF = "Sheaf Neural Networks for Graph-based Recommender Systems"
@@ -16,7 +17,7 @@ MOTION = "Machine Learning Modeling for Multi-order Human Visual Motion Processi
 
 @pytest.fixture(scope="module")
 def seed_search(seed_site: Path):
-    index = Index.load((seed_site / "search" / "lunr-index.json").read_text(encoding="utf-8"))
+    index = load_index_like_lunr_js((seed_site / "search" / "lunr-index.json").read_text(encoding="utf-8"))
     store = json.loads((seed_site / "search" / "documents.json").read_text(encoding="utf-8"))
 
     def titles(query: str) -> list[str]:

@@ -11,10 +11,11 @@ import bisect
 import json
 import math
 
-from lunr.pipeline import Pipeline
 from lunr.query import Query, QueryPresence
 from lunr.query_parser import QueryParser
 from lunr.token_set import TokenSet
+
+from sitegen.search.stemmer import lunr_js_pipeline
 
 
 def _utf16(term: str) -> bytes:
@@ -28,7 +29,7 @@ class ShardedReader:
         self.manifest = json.loads(files[f"{search_dir}/manifest.json"])
         self.fields = self.manifest["fields"]
         self.count = self.manifest["papers"]
-        self.pipeline = Pipeline.load(self.manifest["pipeline"])
+        self.pipeline = lunr_js_pipeline(self.manifest["pipeline"])
         self.postings: dict[str, list[tuple[list[int], list[float]]]] = {}
         self.term_lists: dict[int, list[str]] = {}
         self.fetched: set[str] = set()

@@ -16,6 +16,7 @@ from sitegen.ingest import load_archive
 from sitegen.search.documents import search_documents
 from sitegen.search.index import serialized_index
 from sitegen.search.shards import ShardLayout, sharded_search_files
+from sitegen.search.stemmer import load_index_like_lunr_js
 from tests.conftest import REPO_ROOT
 from tests.shards.shards_reference import ShardedReader
 
@@ -56,7 +57,7 @@ def seed_index():
     searchable = search_documents(documents)
     serialized = serialized_index(searchable)
     files = sharded_search_files(serialized, searchable, "search", SMALL_LAYOUT)
-    return Index.load(serialized), files
+    return load_index_like_lunr_js(serialized), files
 
 
 def lunr_results(index: Index, text: str, typed_prefix: bool = False) -> list[tuple[str, float]]:
