@@ -103,20 +103,21 @@ def _write_changes(files: Mapping[str, bytes], out_dir: Path, known: Mapping[str
     written = unchanged = 0
     states: dict[str, FileState] = {}
     for relative, data in files.items():
-        path = out_dir / relative
-        state = known.get(relative) if known is not None and relative in existing else None
-        if state is not None and state.data == data and _unchanged_since(path, state):
+        on_disk = existing.get(relative)
+        state = known.get(relative) if known is not None and on_disk is not None else None
+        if state is not None and on_disk == (state.size, state.mtime_ns) and state.data == data:
             unchanged += 1
             states[relative] = state
             continue
-        if relative in existing and path.stat().st_size == len(data) and path.read_bytes() == data:
+        path = out_dir / relative
+        if on_disk is not None and on_disk[0] == len(data) and path.read_bytes() == data:
             unchanged += 1
         else:
             _replace_file(path, data)
             written += 1
         if known is not None:
             states[relative] = _state(path, data)
-    stale = sorted(existing - set(files))
+    stale = sorted(existing.keys() - files.keys())
     for relative in stale:
         (out_dir / relative).unlink()
     if stale or empty_folders:
@@ -129,14 +130,6 @@ def _state(path: Path, data: bytes) -> FileState:
     return FileState(size=status.st_size, mtime_ns=status.st_mtime_ns, data=data)
 
 
-def _unchanged_since(path: Path, state: FileState) -> bool:
-    try:
-        status = path.stat()
-    except OSError:
-        return False
-    return status.st_size == state.size and status.st_mtime_ns == state.mtime_ns
-
-
 def _replace_file(path: Path, data: bytes) -> None:
     # A server reading the file mid-write must see the old or the new version, never half.
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,18 +139,26 @@ def _replace_file(path: Path, data: bytes) -> None:
 
 
 def _existing_paths(folder: Path) -> set[str]:
-    return _scan(folder)[0]
+    return set(_scan(folder)[0])
 
 
-def _scan(folder: Path) -> tuple[set[str], bool]:
-    """Every file under FOLDER (relative POSIX paths), and whether some folder in it is empty."""
-    files: set[str] = set()
+def _scan(folder: Path) -> tuple[dict[str, tuple[int, int]], bool]:
+    """(size, mtime) of every file under FOLDER by relative POSIX path, and whether some folder in it is empty."""
+    files: dict[str, tuple[int, int]] = {}
     empty = False
-    for parent, folders, names in os.walk(folder):
-        prefix = Path(parent).relative_to(folder).as_posix()
-        prefix = "" if prefix == "." else prefix + "/"
-        files.update(prefix + name for name in names)
-        empty = empty or not (folders or names)
+    pending = [("", str(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            seen_any = False
+            for entry in entries:
+                seen_any = True
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    status = entry.stat(follow_symlinks=False)
+                    files[prefix + entry.name] = (status.st_size, status.st_mtime_ns)
+        empty = empty or (not seen_any and directory != str(folder))
     return files, empty
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..build import build
+from ..build_cache import BuildCache
 from ..config import SiteConfig, load_config
 from ..errors import BuildFailed, SitegenError
 from ..serve.rebuild import Outcome, Rebuild, RebuildPlan
@@ -95,11 +96,14 @@ def _preview_base_url(config: SiteConfig, port: int, host: str, base_path: str) 
 
 
 def _rebuilder(project: Path, started_with: SiteConfig, out_dir: Path, base_url: str | None) -> Rebuild:
+    # Lives as long as the preview: each save re-renders only what the edit changed.
+    cache = BuildCache()
+
     def rebuild(plan: RebuildPlan) -> Outcome:
         try:
             if plan.config_changed:
                 _warn_if_restart_needed(started_with, load_config(project))
-            result = build(project, out_dir=out_dir, base_url=base_url, incremental=True)
+            result = build(project, out_dir=out_dir, base_url=base_url, incremental=True, cache=cache)
         except SitegenError as exc:
             return Outcome(error=str(exc))
         except BuildFailed as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -12,7 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..config import SiteConfig
-from ..documents import Documents
+from ..documents import Documents, PaperDocument
 from ..errors import SitegenError
 from ..model import Archive
 from . import context as ctx
@@ -34,8 +35,22 @@ class PageJob:
     context: dict
 
 
+# memo(key, make) returns the value for KEY, from an earlier build or by calling make().
+Memo = Callable[[object, Callable[[], object]], object]
+
+
+@dataclass(frozen=True)
+class RenderMemos:
+    """Lookups a caller may pass so unchanged content is not rendered again (see sitegen.build_cache)."""
+
+    page: Callable[[PageJob, Callable[[], bytes]], bytes]
+    markdown: Memo  # key: (Markdown text, top heading level)
+    paper_source: Memo  # key: the PaperDocument
+
+
 def render_site(config: SiteConfig, archive: Archive, documents: Documents, theme: Theme,
-                *, progress: Progress | None = None, source_date_epoch: int | None = None) -> dict[str, bytes]:
+                *, progress: Progress | None = None, source_date_epoch: int | None = None,
+                memos: RenderMemos | None = None) -> dict[str, bytes]:
     env = make_environment(config.root, theme)
     env.filters["url"] = _url_filter
     index = make_site_index(archive, documents, config.collection_names)
@@ -43,14 +58,17 @@ def render_site(config: SiteConfig, archive: Archive, documents: Documents, them
     site = ctx.site_info(config.title, config.description, config.base_url, theme.names[0], index,
                          documents.pages, archive.entry_count, has_search)
     md = make_markdown()
-    jobs = plan_pages(site, index, documents, config.per_page, md, base_path(config.base_url))
+    jobs = plan_pages(site, index, documents, config.per_page, md, base_path(config.base_url),
+                      markdown_memo=memos.markdown if memos else None)
     files: dict[str, bytes] = {}
     for done, job in enumerate(jobs, 1):
-        files[output_file(job.url)] = _render(env, job, config.root).encode("utf-8")
+        render = partial(_render_bytes, env, job, config.root)
+        files[output_file(job.url)] = memos.page(job, render) if memos else render()
         if progress:
             progress(STAGE, done, len(jobs))
     for document in index.documents:
-        files[f"papers/{document.slug}/index.md"] = document.to_markdown().encode("utf-8")
+        source = partial(_paper_source, document)
+        files[f"papers/{document.slug}/index.md"] = memos.paper_source(document, source) if memos else source()
     files.update(static_files(config.root, theme))
     files["robots.txt"] = robots_txt(site.base_url).encode("utf-8")
     if site.base_url:
@@ -60,8 +78,21 @@ def render_site(config: SiteConfig, archive: Archive, documents: Documents, them
     return dict(sorted(files.items()))
 
 
+def _render_bytes(env: jinja2.Environment, job: PageJob, project: Path) -> bytes:
+    return _render(env, job, project).encode("utf-8")
+
+
+def _paper_source(document: PaperDocument) -> bytes:
+    return document.to_markdown().encode("utf-8")
+
+
 def plan_pages(site: ctx.SiteInfo, index: SiteIndex, documents: Documents, per_page: int, md: MarkdownIt,
-               not_found_root: str) -> list[PageJob]:
+               not_found_root: str, markdown_memo: Memo | None = None) -> list[PageJob]:
+    def html(text: str, top_level: int = 2) -> Markup:
+        if markdown_memo is None:
+            return render_markdown(md, text, top_level=top_level)
+        return markdown_memo((text, top_level), lambda: render_markdown(md, text, top_level=top_level))
+
     jobs = [PageJob("", "home.html", ctx.home(site, index, documents.pages))]
     jobs += _paged(site, "papers/", "papers", "papers", "All papers",
                    "Every paper in the archive, in the order the listings gave them.", index.papers, per_page)
@@ -90,11 +121,11 @@ def plan_pages(site: ctx.SiteInfo, index: SiteIndex, documents: Documents, per_p
     for document in index.documents:
         jobs.append(PageJob(f"papers/{document.slug}/", "paper.html", ctx.paper(
             # Abstract and notes sit under their own h2 section headings.
-            site, document, index, render_markdown(md, document.abstract_markdown, top_level=3),
-            render_markdown(md, document.notes_markdown, top_level=3) if document.notes_markdown else Markup(""))))
+            site, document, index, html(document.abstract_markdown, top_level=3),
+            html(document.notes_markdown, top_level=3) if document.notes_markdown else Markup(""))))
     for page in documents.pages:
         jobs.append(PageJob(f"{page.slug}/", "page.html",
-                            ctx.standalone(site, page, render_markdown(md, page.body_markdown))))
+                            ctx.standalone(site, page, html(page.body_markdown))))
     if site.has_search:
         jobs.append(PageJob("search/", "search.html", ctx.search(site)))
     jobs.append(PageJob("404.html", "404.html", ctx.not_found(site, not_found_root)))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
+from ..config import SiteConfig
 from ..documents import Documents
 from .documents import SearchDocument, search_documents
 from .index import dump_json, serialized_index
+from .shards import sharded_search_files
 
 SEARCH_DIR = "search"
 MANIFEST_PATH = f"{SEARCH_DIR}/manifest.json"
@@ -34,10 +37,22 @@ def document_store(documents: tuple[SearchDocument, ...]) -> dict:
     }
 
 
-def build_search_files(documents: Documents) -> dict[str, bytes]:
-    """{site-relative path: bytes} for the manifest, the Lunr index and the document store."""
+# Papers above which the index is sharded, unless sitegen.toml's [search] shard_threshold says otherwise.
+DEFAULT_SHARD_THRESHOLD = SiteConfig.search_shard_threshold
+
+
+def build_search_files(documents: Documents, shard_threshold: int = DEFAULT_SHARD_THRESHOLD,
+                       make_index: Callable[[tuple[SearchDocument, ...]], dict] = serialized_index) -> dict[str, bytes]:
+    """{site-relative path: bytes} for the manifest, the Lunr index and the document store.
+
+    Above SHARD_THRESHOLD papers the index is split into pieces the browser loads per query
+    (see shards.py); the search interface is the same either way. MAKE_INDEX builds the
+    serialized Lunr index; a caller with a build cache passes one that reuses unchanged papers.
+    """
     searchable = search_documents(documents)
-    index_bytes = dump_json(serialized_index(searchable))
+    if len(searchable) > shard_threshold:
+        return sharded_search_files(make_index(searchable), searchable, SEARCH_DIR)
+    index_bytes = dump_json(make_index(searchable))
     documents_bytes = dump_json(document_store(searchable))
     manifest = {
         "format": SINGLE_INDEX_FORMAT,

@@ -125,9 +125,12 @@
 
   // While typing, the last word is usually unfinished: "transf" should already find
   // "transformer". An optional prefix clause adds those matches without losing exact ones.
+  // Two letters start hundreds of words: that ranks nothing useful, and on a sharded index
+  // it would download a large part of it (benchmarks/search_shards.py).
+  var MIN_PREFIX_LENGTH = 3;
   function matchLastWordAsPrefix(lunr, query) {
     var last = query.clauses[query.clauses.length - 1];
-    if (!last || last.term.length < 2 || last.term.indexOf("*") !== -1 || last.editDistance ||
+    if (!last || last.term.length < MIN_PREFIX_LENGTH || last.term.indexOf("*") !== -1 || last.editDistance ||
         last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
         !lunr.stopWordFilter(new lunr.Token(last.term))) {
       return; // a stop word ("the") as a prefix would match nearly every paper
@@ -301,19 +304,26 @@
 
   /* ---------------- one result ---------------- */
 
+  // The option is the link itself: an option may not contain a focusable element (a link inside it
+  // would be unreachable for screen readers), and a real link keeps middle-click and "copy link".
+  // It stays out of the tab order; the arrow keys move through options (aria-activedescendant).
   function resultItem(hit, doc, id) {
-    var item = document.createElement("li");
+    var wrapper = document.createElement("li");
+    wrapper.setAttribute("role", "none");
+    var item = document.createElement("a");
     item.className = "search-result";
     item.id = id;
+    item.href = new URL(doc.url, SITE_ROOT).href;
+    item.tabIndex = -1;
     item.setAttribute("role", "option");
     item.setAttribute("aria-selected", "false");
+    wrapper.appendChild(item);
 
-    var link = document.createElement("a");
-    link.className = "search-result-title";
-    link.href = new URL(doc.url, SITE_ROOT).href;
+    var title = document.createElement("span");
+    title.className = "search-result-title";
     var titleChars = Array.from(doc.title);
-    link.appendChild(highlightedText(doc.title, matchedSpans(hit.matchData, "title", titleChars)));
-    item.appendChild(link);
+    title.appendChild(highlightedText(doc.title, matchedSpans(hit.matchData, "title", titleChars)));
+    item.appendChild(title);
 
     if (doc.abstract) {
       var abstractChars = Array.from(doc.abstract);
@@ -339,7 +349,7 @@
       meta.appendChild(collection);
     });
     item.appendChild(meta);
-    return item;
+    return wrapper;
   }
 
   /* ---------------- a search input driving a listbox of results ---------------- */
@@ -473,8 +483,7 @@
   };
 
   SearchView.prototype.activeLink = function () {
-    var option = this.options()[this.active];
-    return option ? option.querySelector("a") : null;
+    return this.options()[this.active] || null;
   };
 
   // Returns true when the key was handled.
@@ -514,15 +523,6 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(action, DEBOUNCE_MS);
     };
-  }
-
-  function clickOpensOption(view) {
-    view.parts.list.addEventListener("click", function (event) {
-      var option = event.target.closest("[role=option]");
-      if (!option || event.target.closest("a")) return;
-      var link = option.querySelector("a");
-      if (link) window.location.assign(link.href);
-    });
   }
 
   /* ---------------- the header box: results in a dropdown ---------------- */
@@ -589,7 +589,6 @@
     document.addEventListener("pointerdown", function (event) {
       if (!form.contains(event.target)) close();
     });
-    clickOpensOption(view);
     return parts.input;
   }
 
@@ -669,7 +668,6 @@
       parts.input.value = queryFromUrl();
       showQuery(parts.input.value);
     });
-    clickOpensOption(view);
 
     parts.input.value = queryFromUrl();
     if (parts.input.value.trim()) {

@@ -1,0 +1,124 @@
+"""What one build can reuse from the previous one, held by the caller (`sitegen serve` keeps one).
+
+Every entry is keyed by the full content it was computed from (listing bytes, the documents,
+template and static file digests, a page's whole template context), never by file names or
+times, so a hit is always what recomputing would give. Each memo keeps only what the last
+successful build used, so the cache never grows beyond one site's worth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from .fingerprint import Fingerprinter, Unfingerprintable
+from .output import FileState
+from .render.pages import PageJob, RenderMemos
+from .search.documents import SearchDocument
+from .search.index import analyze, serialized_index, term_pipeline
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
+    """Values by content key: those kept from the last good build and those this build used."""
+
+    def __init__(self) -> None:
+        self._kept: dict[K, V] = {}
+        self._used: dict[K, V] = {}
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        if key in self._used:
+            return self._used[key]
+        value = self._kept[key] if key in self._kept else make()
+        self._used[key] = value
+        return value
+
+    def start(self) -> None:
+        # A build that failed half-way leaves entries nobody will ask for again.
+        self._used = {}
+
+    def finish(self) -> None:
+        self._kept, self._used = self._used, {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+@dataclass
+class BuildCache:
+    """Memos for each stage, plus what the last build left in each output folder."""
+
+    listings: Memo = field(default_factory=Memo)  # RawListing + names -> ParsedListing
+    archives: Memo = field(default_factory=Memo)  # every RawListing + read problems + names -> Archive
+    renders: Memo = field(default_factory=Memo)  # all render inputs -> every rendered file
+    pages: Memo = field(default_factory=Memo)  # one page's template set + context fingerprint -> bytes
+    markdown: Memo = field(default_factory=Memo)  # (Markdown text, top heading level) -> HTML
+    paper_sources: Memo = field(default_factory=Memo)  # PaperDocument -> its published index.md
+    search: Memo = field(default_factory=Memo)  # search documents + settings -> search files
+    analyses: Memo = field(default_factory=Memo)  # SearchDocument -> its index contribution
+    written: dict[str, dict[str, FileState]] = field(default_factory=dict)  # output folder -> files
+
+    def memos(self) -> tuple[Memo, ...]:
+        return (self.listings, self.archives, self.renders, self.pages, self.markdown, self.paper_sources,
+                self.search, self.analyses)
+
+    def start(self) -> None:
+        for memo in self.memos():
+            memo.start()
+
+    def finish(self) -> None:
+        for memo in self.memos():
+            memo.finish()
+
+
+def page_memos(cache: BuildCache, settings: Hashable) -> RenderMemos:
+    """render_site's lookups, backed by CACHE. SETTINGS stands for everything every page depends on
+    besides its own context: the settings, the theme and the digest of all template files."""
+    fingerprints = Fingerprinter()
+
+    def page(job: PageJob, make: Callable[[], bytes]) -> bytes:
+        try:
+            key = (settings, job.template, job.url, fingerprints.digest(job.context))
+        except Unfingerprintable:
+            return make()
+        return cache.pages.get(key, make)
+
+    return RenderMemos(page=page, markdown=cache.markdown.get, paper_source=cache.paper_sources.get)
+
+
+def search_index_maker(cache: BuildCache) -> Callable[[tuple[SearchDocument, ...]], dict]:
+    """serialized_index, reusing each unchanged paper's analysis (the per-word work) from CACHE."""
+
+    def make_index(documents: tuple[SearchDocument, ...]) -> dict:
+        term_of = term_pipeline()
+        analyzed = [cache.analyses.get(document, lambda document=document: analyze(document, term_of))
+                    for document in documents]
+        return serialized_index(documents, analyzed)
+
+    return make_index
+
+
+def folders_digest(folders: Iterable[Path]) -> str:
+    """A digest of every file (path and bytes) under FOLDERS, in order; a missing folder counts as empty."""
+    digest = hashlib.blake2b(digest_size=16)
+    for number, folder in enumerate(folders):
+        digest.update(f"\0layer {number}\0".encode())
+        for path in sorted(_files_under(folder)) if folder.is_dir() else []:
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+            data = path.read_bytes()
+            digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def _files_under(folder: Path) -> list[Path]:
+    found = []
+    # Followed like Jinja's loader follows them, so a linked template folder's edits are seen.
+    for parent, _, names in os.walk(folder, followlinks=True):
+        found.extend(Path(parent) / name for name in names)
+    return found
