@@ -89,9 +89,12 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve FOLDER on a free localhost port; yields the base URL ending in '/'."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticSiteHandler, directory=str(folder)))
+def serve_folder(folder: Path, handler: type[StaticSiteHandler] = StaticSiteHandler) -> Iterator[str]:
+    """Serve FOLDER on a free localhost port; yields the base URL ending in '/'.
+
+    The folder may be filled after the server starts, so a build can use the port in its base_url.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

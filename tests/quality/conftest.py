@@ -7,18 +7,13 @@ then checked, not only the ones the seeds happen to produce.
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, StaticSiteHandler, require_tool
+from tests.conftest import REPO_ROOT, StaticSiteHandler, require_tool, serve_folder
 
 THEMES = ("default", "dense")
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -170,19 +165,6 @@ class CheckableSiteHandler(StaticSiteHandler):
         super().end_headers()
 
 
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve FOLDER on a free localhost port; yields the base URL ending in '/'.
-
-    The folder may be filled after the server starts: a build can then use the port in its base_url.
-    """
-    handler = functools.partial(CheckableSiteHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serve(folder: Path):
+    """Serve FOLDER for the checkers; yields the base URL ending in '/'."""
+    return serve_folder(folder, handler=CheckableSiteHandler)
