@@ -31,8 +31,10 @@ class Memo(Generic[K, V]):
     def __init__(self) -> None:
         self._kept: dict[K, V] = {}
         self._used: dict[K, V] = {}
+        self._consulted = False
 
     def get(self, key: K, make: Callable[[], V]) -> V:
+        self._consulted = True
         if key in self._used:
             return self._used[key]
         value = self._kept[key] if key in self._kept else make()
@@ -42,9 +44,14 @@ class Memo(Generic[K, V]):
     def start(self) -> None:
         # A build that failed half-way leaves entries nobody will ask for again.
         self._used = {}
+        self._consulted = False
 
     def finish(self) -> None:
-        self._kept, self._used = self._used, {}
+        # Not consulted at all means an enclosing memo answered (the archive, the whole render,
+        # the search files): these entries are still what the next edit will need.
+        if self._consulted:
+            self._kept = self._used
+        self._used = {}
 
     def __len__(self) -> int:
         return len(self._kept)
