@@ -22,7 +22,7 @@ thousandths: lunr rounds every field-vector component to three decimals, so this
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .documents import SearchDocument
@@ -62,8 +62,17 @@ def sharded_search_files(index: dict, documents: tuple[SearchDocument, ...], sea
     INDEX is a serialized lunr index (what lunr's Index.serialize() returns) built over
     DOCUMENTS, in the same order.
     """
-    fields = list(index["fields"])
     postings = list(postings_by_term(index, [document.ref for document in documents]))
+    return sharded_files_from_postings(postings, tuple(index["fields"]), tuple(index["pipeline"]),
+                                       documents, search_dir, layout)
+
+
+def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, ...], pipeline: tuple[str, ...],
+                                documents: tuple[SearchDocument, ...], search_dir: str,
+                                layout: ShardLayout = DEFAULT_LAYOUT) -> dict[str, bytes]:
+    """sharded_search_files from the postings themselves (every term, in lunr.js order), for a
+    caller that computes them without serializing a whole lunr index first."""
+    fields = list(fields)
     posting_shards = list(_runs(postings, lambda posting: len(dump_json([posting.term, posting.as_json()])),
                                 layout.postings_bytes))
     term_runs = list(_runs([posting.term for posting in postings], lambda term: len(term) + 3, layout.terms_bytes))
@@ -86,7 +95,7 @@ def sharded_search_files(index: dict, documents: tuple[SearchDocument, ...], sea
         "format": SHARDED_INDEX_FORMAT,
         "papers": len(documents),
         "fields": fields,
-        "pipeline": index["pipeline"],
+        "pipeline": list(pipeline),
         # One hash over every piece: a rebuilt site never pairs a cached old shard with a new one.
         "version": _short_hash(b"".join(name.encode() + b"\0" + data for name, data in sorted(pieces.items()))),
         "postings": [shard[0].term for shard in posting_shards],
