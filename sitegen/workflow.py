@@ -82,7 +82,9 @@ jobs:
           python -m pip install {shlex.quote(settings.install)}
       - name: Build the site
         # configure-pages knows the public URL (project path or custom domain); it has no trailing slash.
+        # The feed's dates come from the commit being published, so rebuilding it gives the same bytes.
         run: |
+          export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"
           {build} build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - name: Upload the site
         uses: actions/upload-pages-artifact@v5
