@@ -54,6 +54,6 @@ def test_project_in_subfolder_of_a_git_repository(git_sandbox: Path):
     data = yaml.safe_load((repo / ".github" / "workflows" / "pages.yml").read_text())
     steps = data["jobs"]["build"]["steps"]
     assert data[True]["push"]["branches"] == ["trunk"]
-    assert any(step.get("run", "").startswith("sitegen -C archive build") for step in steps)
+    assert any("\nsitegen -C archive build" in step.get("run", "") for step in steps)
     assert [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")] == ["archive/public"]
     assert not (project / ".github").exists()
