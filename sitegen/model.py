@@ -61,6 +61,9 @@ class Entry:
     source: str
     line: int  # 1-based line of the title in the source file
     date_label: str | None
+    # Set by parse_listing so that merging listings cleans nothing again (sitegen.ingest.entry):
+    paper: Paper | None = None  # this entry cleaned into a paper of its own, before de-duplication
+    key: str = ""  # its normalized title: entries with the same key are one paper
 
 
 @dataclass(frozen=True)

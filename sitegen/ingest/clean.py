@@ -6,12 +6,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .latex import Span, plain, to_spans
+from .latex import Span, is_plain, plain, to_spans
 
+# ASCII characters that normalize_space removes or treats as whitespace other than ' '.
+_ASCII_CONTROLS = bytes(range(0x20)) + b"\x7f"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# Characters markdown-it could read as markup anywhere in a line.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|$])")
+# Characters markdown-it could read as markup anywhere in a line; the backslash comes first.
+_MARKDOWN_SPECIAL_CHARS = "\\`*_[]<>&~|$"
 # Line starts that would turn a paragraph into a heading, quote, list or rule.
 _BLOCK_START = re.compile(r"^(#|>|-|\+|=|(\d{1,9})([.)]))")
 
@@ -24,28 +26,61 @@ class CleanAbstract:
 
 
 def normalize_space(text: str) -> str:
+    if text.isascii() and len(text.encode("ascii").translate(None, _ASCII_CONTROLS)) == len(text):
+        # Printable ASCII (nearly every line of a listing): nothing to remove or compose, and
+        # the only whitespace is ' ', so most lines come back as they are without being split.
+        if "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+        return " ".join(text.split())
     text = unicodedata.normalize("NFC", _CONTROL_CHARS.sub("", text))
     return " ".join(text.split())
 
 
 def clean_title(raw: str) -> str:
     """Plain text; LaTeX styling dropped, '^' and other literal characters kept ('S^2IP-LLM')."""
-    return normalize_space(plain(to_spans(normalize_space(raw), find_links=False)))
+    title = normalize_space(raw)
+    if is_plain(title, find_links=False):
+        return title
+    return normalize_space(plain(to_spans(title, find_links=False)))
 
 
-def clean_abstract(raw: str) -> CleanAbstract:
+def clean_abstract(raw: str, *, spaced: bool = False) -> CleanAbstract:
+    """SPACED: every paragraph of RAW is normalize_space'd already, as parse_listing's are; saying
+    so saves a pass over the text."""
     markdown_paragraphs: list[str] = []
     text_paragraphs: list[str] = []
     urls: list[str] = []
-    for paragraph in _PARAGRAPH_BREAK.split(raw):
-        paragraph = normalize_space(paragraph)
+    for paragraph in _PARAGRAPH_BREAK.split(raw) if "\n" in raw else (raw,):
+        if not spaced:
+            paragraph = normalize_space(paragraph)
         if not paragraph:
             continue
-        spans = to_spans(paragraph)
-        urls.extend(_urls(spans))
-        markdown_paragraphs.append(_escape_block_start(normalize_space(_markdown(spans))))
-        text_paragraphs.append(normalize_space(plain(spans)))
+        markdown, text = _plain_paragraph(paragraph) if is_plain(paragraph) else _latex_paragraph(paragraph, urls)
+        markdown_paragraphs.append(markdown)
+        text_paragraphs.append(text)
     return CleanAbstract("\n\n".join(markdown_paragraphs), "\n\n".join(text_paragraphs), tuple(urls))
+
+
+def _plain_paragraph(paragraph: str) -> tuple[str, str]:
+    """(Markdown, text) of a space-normalized paragraph with no TeX and no URL: what
+    _latex_paragraph gives for it, without building spans. Escaping only inserts backslashes,
+    which neither adds whitespace nor changes the Unicode normal form."""
+    return _escape_block_start(_escape_markdown(paragraph)), paragraph
+
+
+def _latex_paragraph(paragraph: str, urls: list[str]) -> tuple[str, str]:
+    """(Markdown, text) of a space-normalized paragraph; the URLs it links are added to URLS."""
+    spans = to_spans(paragraph)
+    urls.extend(_urls(spans))
+    return _escape_block_start(normalize_space(_markdown(spans))), normalize_space(plain(spans))
+
+
+def _escape_markdown(text: str) -> str:
+    # Backslashes first, so the ones added for the other characters are not escaped again.
+    for char in _MARKDOWN_SPECIAL_CHARS:
+        if char in text:
+            text = text.replace(char, "\\" + char)
+    return text
 
 
 def _urls(spans: tuple[Span, ...]) -> list[str]:
@@ -62,7 +97,7 @@ def _markdown(spans: tuple[Span, ...]) -> str:
     out = []
     for span in spans:
         if span.kind == "text":
-            out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", span.text))
+            out.append(_escape_markdown(span.text))
         elif span.kind == "math":
             out.append(span.text)
         elif span.kind == "link":

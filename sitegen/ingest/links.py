@@ -90,6 +90,8 @@ def classify(url: str) -> LinkKind:
 
 def collect_links(urls: Iterable[str]) -> tuple[Link, ...]:
     """One Link per distinct URL (ignoring a trailing '/'), code links first, then by URL."""
+    if not urls:
+        return ()
     seen: dict[str, Link] = {}
     for url in urls:
         key = url.rstrip("/")

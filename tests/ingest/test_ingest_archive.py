@@ -9,7 +9,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from sitegen.ingest import build_archive, parse_listing
-from sitegen.ingest.identity import assign_slugs, base_slug, normalize_title, paper_id
+from sitegen.ingest.identity import base_slug, normalize_title, paper_id, unique_slugs
 from sitegen.model import RawListing
 
 LONG = "This abstract is long enough to read as prose. It has several sentences, and it goes on for a while so that it looks like a real abstract."
@@ -88,6 +88,10 @@ def test_long_slugs_are_cut_at_a_word_boundary():
     slug = base_slug("word " * 40 + "end", "p0")
     assert len(slug) <= 80 and slug.endswith("word") and not slug.endswith("-")
     assert base_slug("x" * 200, "p0") == "x" * 80
+
+
+def assign_slugs(titles: dict[str, str]) -> dict[str, str]:
+    return unique_slugs({paper: base_slug(title, paper) for paper, title in titles.items()})
 
 
 def test_colliding_slugs_all_get_their_id_and_unrelated_papers_never_change():
