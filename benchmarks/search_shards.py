@@ -1,6 +1,7 @@
 """Benchmark search as a reader meets it: bytes downloaded per query and answer times, in chromium.
 
 Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH]
+       python3 benchmarks/search_shards.py --site SITE_DIR [--pagefind PATH]
 
 For each size N it builds a synthetic archive of N papers with sitegen (the index is sharded
 above [search] shard_threshold, 5,000 by default), serves it gzip-compressed the way GitHub
@@ -18,6 +19,9 @@ With --pagefind (the `pagefind` command, e.g. from `pip install 'pagefind[bin]'`
 throw-away venv) it indexes the same paper pages with Pagefind and measures its JS API the
 same way: one search per typed prefix (or the pasted query), then the data of the 8 results
 a dropdown would show.
+
+With --site it measures a site already built (for instance by an earlier run with --keep)
+instead of generating and building one.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import json
 import shutil
 import statistics
 import subprocess
@@ -202,20 +207,23 @@ def kb(size: float) -> str:
     return f"{size / 1024:,.0f} KB"
 
 
-def run_size(size: int, work: Path, pagefind: str | None, browser) -> None:
+def build_size(size: int, work: Path) -> Path:
     project = work / f"papers-{size}"
     if not (project / "sitegen.toml").exists():
         print(f"[{size}] generating the synthetic archive", file=sys.stderr, flush=True)
         generate_project(project, size)
     print(f"[{size}] building with sitegen", file=sys.stderr, flush=True)
     result = build(project)
-    timings = dict(result.timings)
-    site = result.out_dir
+    print(f"\nsitegen search stage {dict(result.timings).get('search', 0):.1f} s")
+    return result.out_dir
+
+
+def run_site(site: Path, pagefind: str | None, browser) -> None:
+    size = json.loads((site / "search" / "manifest.json").read_text(encoding="utf-8"))["papers"]
     search_files = list((site / "search").rglob("*.json"))
     raw = sum(path.stat().st_size for path in search_files)
     print(f"\n### {size:,} papers\n")
-    print(f"sitegen search stage {timings.get('search', 0):.1f} s; {len(search_files):,} search files, "
-          f"{raw / 1e6:,.1f} MB raw")
+    print(f"{len(search_files):,} search files, {raw / 1e6:,.1f} MB raw")
     if pagefind:
         print(f"[{size}] indexing with Pagefind", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -254,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated archive sizes")
     parser.add_argument("--keep", type=Path, help="folder for the projects, kept for later runs")
     parser.add_argument("--pagefind", help="the pagefind command (omit to skip Pagefind)")
+    parser.add_argument("--site", type=Path, help="measure this built site instead of building archives")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -261,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
-                run_size(size, work, args.pagefind, browser)
+            if args.site:
+                run_site(args.site, args.pagefind, browser)
+            for size in [] if args.site else [int(s) for s in args.sizes.split(",") if s.strip()]:
+                run_site(build_size(size, work), args.pagefind, browser)
             browser.close()
     finally:
         if not args.keep:

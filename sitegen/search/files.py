@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..config import SiteConfig
 from ..documents import Documents
 from .documents import SearchDocument, search_documents
-from .index import dump_json, serialized_index
-from .shards import sharded_search_files
+from .index import FIELDS, SEARCH_PIPELINE, dump_json, serialized_index
+from .postings import postings_of_documents
+from .shards import Posting, sharded_files_from_postings
 
 SEARCH_DIR = "search"
 MANIFEST_PATH = f"{SEARCH_DIR}/manifest.json"
@@ -41,18 +43,34 @@ def document_store(documents: tuple[SearchDocument, ...]) -> dict:
 DEFAULT_SHARD_THRESHOLD = SiteConfig.search_shard_threshold
 
 
+@dataclass(frozen=True)
+class SearchIndexer:
+    """How the stage indexes papers; a caller with a build cache passes one that reuses unchanged papers' work."""
+
+    # The whole serialized Lunr index (below the shard threshold).
+    single_index: Callable[[tuple[SearchDocument, ...]], dict] = serialized_index
+    # Every term's postings in lunr.js order (above it); the shards need no positions, so no Lunr index is made.
+    postings: Callable[[tuple[SearchDocument, ...]], list[Posting]] = postings_of_documents
+
+
 def build_search_files(documents: Documents, shard_threshold: int = DEFAULT_SHARD_THRESHOLD,
-                       make_index: Callable[[tuple[SearchDocument, ...]], dict] = serialized_index) -> dict[str, bytes]:
-    """{site-relative path: bytes} for the manifest, the Lunr index and the document store.
+                       indexer: SearchIndexer = SearchIndexer()) -> dict[str, bytes]:
+    """{site-relative path: bytes} for the manifest, the Lunr index and the document store."""
+    return search_files_for(search_documents(documents), shard_threshold, indexer)
+
+
+def search_files_for(searchable: tuple[SearchDocument, ...], shard_threshold: int = DEFAULT_SHARD_THRESHOLD,
+                     indexer: SearchIndexer = SearchIndexer()) -> dict[str, bytes]:
+    """build_search_files from the search documents (`search_documents(documents)`) alone:
+    half the bytes of all the documents to hand to a second process.
 
     Above SHARD_THRESHOLD papers the index is split into pieces the browser loads per query
-    (see shards.py); the search interface is the same either way. MAKE_INDEX builds the
-    serialized Lunr index; a caller with a build cache passes one that reuses unchanged papers.
+    (see shards.py); the search interface is the same either way.
     """
-    searchable = search_documents(documents)
     if len(searchable) > shard_threshold:
-        return sharded_search_files(make_index(searchable), searchable, SEARCH_DIR)
-    index_bytes = dump_json(make_index(searchable))
+        return sharded_files_from_postings(indexer.postings(searchable), FIELDS, tuple(SEARCH_PIPELINE),
+                                           searchable, SEARCH_DIR)
+    index_bytes = dump_json(indexer.single_index(searchable))
     documents_bytes = dump_json(document_store(searchable))
     manifest = {
         "format": SINGLE_INDEX_FORMAT,

@@ -37,11 +37,12 @@ FIELD_BOOSTS = tuple(TITLE_BOOST if name == "title" else 1 for name in FIELDS)
 _LIST_SEPARATOR = "\n"
 
 # lunr's tokenizer splits the lower-cased text on these characters (lunr.tokenizer.SEPARATOR_CHARS).
-_TOKEN = re.compile(r"[^ \t\n\r\f\v\xa0-]+")
+SEPARATORS = " \t\n\r\f\v\xa0-"
+WORD = re.compile(f"[^{re.escape(SEPARATORS)}]+")
 
 # lunr's BM25 parameters (Builder defaults, the same in lunr.js).
-_K1 = 1.2
-_B = 0.75
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 # What lunr.js runs on query words; the indexing pipeline is not serialized.
 SEARCH_PIPELINE = ["stemmer"]
@@ -76,20 +77,22 @@ def term_pipeline() -> Callable[[str], str | None]:
     so a word becomes exactly the term a query typed in the browser stems to.
     None means the word is dropped (a stop word).
     """
-    terms: dict[str, str | None] = {}
+    # A bound dict lookup: mapped over a list of words it runs in C, and only a word not seen
+    # before goes through the pipeline. The empty word, which splitting on single separators
+    # leaves between two of them (postings.count_terms), is no word at all.
+    return _TermsByWord({"": None}).__getitem__
 
-    def term_of(word: str) -> str | None:
-        if word in terms:
-            return terms[word]
+
+class _TermsByWord(dict):
+    def __missing__(self, word: str) -> str | None:
         token = Token(word, {})
         for step in (trimmer, stop_word_filter, stemmer):
             token = step(token, 0, [token])
             if not token:
                 break
-        terms[word] = str(token) if token else None
-        return terms[word]
-
-    return term_of
+        term = str(token) if token else None
+        self[word] = term
+        return term
 
 
 def analyze(document: SearchDocument, term_of: Callable[[str], str | None]) -> AnalyzedDocument:
@@ -97,7 +100,7 @@ def analyze(document: SearchDocument, term_of: Callable[[str], str | None]) -> A
     for text in field_texts(document):
         occurrences: dict[str, list[tuple[int, int]]] = {}
         length = 0
-        for match in _TOKEN.finditer(text.lower()):
+        for match in WORD.finditer(text.lower()):
             term = term_of(match.group())
             if term is None:
                 continue
@@ -146,8 +149,8 @@ def assemble_index(analyzed: tuple[AnalyzedDocument, ...]) -> dict:
     count = len(analyzed)
     averages = [total / count for total in totals] if count else totals
     term_number = {term: posting["_index"] for term, posting in postings.items()}
-    idf_of = {term: _idf(posting, count) for term, posting in postings.items()}
-    scale = _K1 + 1
+    idf_of = {term: idf(sum(len(posting[name]) for name in FIELDS), count) for term, posting in postings.items()}
+    scale = BM25_K1 + 1
     field_vectors = []
     for document in analyzed:
         for name, boost, average, field in zip(FIELDS, FIELD_BOOSTS, averages, document.fields):
@@ -156,7 +159,7 @@ def assemble_index(analyzed: tuple[AnalyzedDocument, ...]) -> dict:
                 continue
             # Same operations in the same order as lunr's Builder, so the rounded floats agree:
             # idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * length / average) + tf), times the boost.
-            norm = _K1 * (1 - _B + _B * (field.length / average))
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * (field.length / average))
             components = sorted(
                 (term_number[term], round(idf_of[term] * (scale * len(spots)) / (norm + len(spots)) * boost, 3))
                 for term, spots in field.terms
@@ -174,9 +177,8 @@ def assemble_index(analyzed: tuple[AnalyzedDocument, ...]) -> dict:
     }
 
 
-def _idf(posting: dict, document_count: int) -> float:
-    # lunr counts a document once per field that has the term (lunr.idf).
-    with_term = sum(len(posting[name]) for name in FIELDS)
+def idf(with_term: int, document_count: int) -> float:
+    """lunr.idf, where WITH_TERM counts a document once per field that has the term."""
     x = (document_count - with_term + 0.5) / (with_term + 0.5)
     return math.log(1 + abs(x))
 

@@ -12,7 +12,17 @@ Files, all under search/ and named by number (the manifest's version string bust
   the collection names, and the papers per document chunk;
 - terms/N.json: sorted runs of terms only, read to expand wildcards and fuzzy terms;
 - postings/N.json: {"terms": [...], "postings": [per term: per field: [doc gaps, weights]]};
-- docs/N.json: what results show, for a run of papers in index order.
+  a common term's entry is {"head": per field postings of its highest-impact papers,
+  "common": its number in the vectors, "papers": how many papers have it,
+  "tiers": [[highest impact, papers, tiers file], ...]};
+- tiers/N.json: per field postings of the next papers of one common term, by falling impact;
+- docs/N.json: what results show, for a run of papers in index order;
+- vectors/N.json: for the same papers, [common term number gaps, impacts].
+
+A term's impact in a paper is the sum of its weights over the fields. For a query whose
+clauses are all optional and search every field, lunr's score is the sum over query terms of
+a per-term factor times that impact, so the browser can rank the top results from the heads
+and fetch a tier (or a paper's vector) only while a paper could still overtake one it shows.
 
 Papers are numbered by their order in the index's document list (sorted by id), so postings
 store small gaps between numbers instead of ids. Weights are stored as integers in
@@ -25,6 +35,8 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .documents import SearchDocument
 from .index import dump_json
 
@@ -36,11 +48,19 @@ WEIGHT_SCALE = 1000  # lunr keeps field-vector components to three decimals
 class ShardLayout:
     """How big the pieces are; sizes are of the uncompressed JSON (gzip makes them ~3x smaller)."""
 
-    postings_bytes: int = 40_000
-    terms_bytes: int = 24_000
+    # Small, since a query reads a whole file for each of its words (benchmarks/search_shards.py).
+    postings_bytes: int = 8_000
+    terms_bytes: int = 8_000
     # One paper per file: as the reader types, every keystroke shows other results, and a
     # file of eight papers costs eight times the bytes for the one that is shown.
     papers_per_docs_file: int = 1
+    # A term in more than twice this many papers keeps only this many, those where its impact
+    # is highest, in its posting file; the rest go to tier files, each `tier_growth` times
+    # larger than the one before, fetched only when a query's top results depend on them.
+    head_papers: int = 32
+    tier_growth: int = 4
+    # Past this, a query that needs a little more of a very common term would fetch far more.
+    max_tier_papers: int = 2048
 
 
 DEFAULT_LAYOUT = ShardLayout()
@@ -73,8 +93,10 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
     """sharded_search_files from the postings themselves (every term, in lunr.js order), for a
     caller that computes them without serializing a whole lunr index first."""
     fields = list(fields)
-    posting_shards = list(_runs(postings, lambda posting: len(dump_json([posting.term, posting.as_json()])),
-                                layout.postings_bytes))
+    tiers = _Tiers(layout, len(documents))
+    # Each entry's JSON is made once: it sizes the files and then goes into them as it is.
+    entries = [(posting.term, _json(tiers.entry(posting))) for posting in postings]
+    posting_shards = list(_runs(entries, lambda entry: len(entry[0]) + len(entry[1]) + 4, layout.postings_bytes))
     term_runs = list(_runs([posting.term for posting in postings], lambda term: len(term) + 3, layout.terms_bytes))
     collection_names = sorted({name for document in documents for name in document.collections})
     collection_number = {name: number for number, name in enumerate(collection_names)}
@@ -83,13 +105,18 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
 
     pieces: dict[str, bytes] = {}
     for number, shard in enumerate(posting_shards):
-        pieces[f"postings/{number}.json"] = dump_json(
-            {"terms": [posting.term for posting in shard], "postings": [posting.as_json() for posting in shard]}
+        # dump_json({"terms": ..., "postings": ...}) would give these very bytes (keys sorted).
+        pieces[f"postings/{number}.json"] = (
+            b'{"postings":[' + b",".join(entry for _, entry in shard) + b'],"terms":'
+            + dump_json([term for term, _ in shard]) + b"}"
         )
+    pieces.update(tiers.pieces)
     for number, terms in enumerate(term_runs):
         pieces[f"terms/{number}.json"] = dump_json(terms)
     for number, run in enumerate(doc_runs):
         pieces[f"docs/{number}.json"] = dump_json([_result_data(document, collection_number) for document in run])
+    for number, data in enumerate(tiers.vector_files(per_file)):
+        pieces[f"vectors/{number}.json"] = data
 
     manifest = {
         "format": SHARDED_INDEX_FORMAT,
@@ -98,7 +125,7 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
         "pipeline": list(pipeline),
         # One hash over every piece: a rebuilt site never pairs a cached old shard with a new one.
         "version": _short_hash(b"".join(name.encode() + b"\0" + data for name, data in sorted(pieces.items()))),
-        "postings": [shard[0].term for shard in posting_shards],
+        "postings": [shard[0][0] for shard in posting_shards],
         "terms": [terms[0] for terms in term_runs],
         "documents": {"per_file": per_file, "collections": collection_names},
         "weight_scale": WEIGHT_SCALE,
@@ -106,6 +133,107 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
     files = {f"{search_dir}/{name}": data for name, data in pieces.items()}
     files[f"{search_dir}/manifest.json"] = dump_json(manifest)
     return files
+
+
+class _Tiers:
+    """Collects, while posting files are laid out, the tier files of common terms and each
+    paper's impact in every common term (its vector, read to settle a close ranking)."""
+
+    def __init__(self, layout: ShardLayout, papers: int):
+        self.layout = layout
+        self.papers = papers
+        self.pieces: dict[str, bytes] = {}
+        self.common_terms = 0
+        # Per common term: (its number, its papers, its impacts there), turned into vectors at the end.
+        self.impacts: list[tuple[int, np.ndarray, np.ndarray]] = []
+
+    def entry(self, posting: Posting) -> list | dict:
+        """What a posting file holds for POSTING: all of it, or a common term's head and tiers."""
+        layout = self.layout
+        if sum(len(gaps) for gaps, _ in posting.fields) <= 2 * layout.head_papers:
+            return posting.as_json()  # no more papers than postings: no need to count them
+        by_field = [dict(zip(_numbers(gaps), weights)) for gaps, weights in posting.fields]
+        largest = max(by_field, key=len)
+        impact = dict(largest)
+        for field in by_field:
+            if field is not largest:
+                for paper, weight in field.items():
+                    impact[paper] = impact.get(paper, 0) + weight
+        if len(impact) <= 2 * layout.head_papers:
+            return posting.as_json()
+        number = self.common_terms
+        self.common_terms += 1
+        self.impacts.append((number, np.fromiter(impact.keys(), np.int64, len(impact)),
+                             np.fromiter(impact.values(), np.int64, len(impact))))
+        by_impact = sorted(impact)
+        by_impact.sort(key=impact.__getitem__, reverse=True)  # stable: equal impacts stay in paper order
+        tiers = []
+        start, size = 0, layout.head_papers
+        while start < len(by_impact):
+            following = min(size * layout.tier_growth, layout.max_tier_papers)
+            # A last tier less than half as big as it should be joins the one before: one fetch, not two.
+            end = len(by_impact) if len(by_impact) - (start + size) < following // 2 else start + size
+            tiers.append(by_impact[start:end])
+            start, size = end, following
+        rest = []
+        for tier in tiers[1:]:
+            rest.append([impact[tier[0]], len(tier), len(self.pieces)])
+            self.pieces[f"tiers/{len(self.pieces)}.json"] = _json(_field_postings(by_field, tier))
+        return {"head": _field_postings(by_field, tiers[0]), "common": number, "papers": len(impact), "tiers": rest}
+
+
+    def vector_files(self, per_file: int) -> Iterator[bytes]:
+        """vectors/N.json in order: for each paper, [gaps between its common terms' numbers, impacts]."""
+        if self.impacts:
+            papers = np.concatenate([papers for _, papers, _ in self.impacts])
+            numbers = np.concatenate([np.full(len(papers), number, np.int64) for number, papers, _ in self.impacts])
+            impacts = np.concatenate([impacts for _, _, impacts in self.impacts])
+        else:
+            papers = numbers = impacts = np.zeros(0, np.int64)
+        order = np.lexsort((numbers, papers))  # by paper, then by term number
+        papers, numbers, impacts = papers[order], numbers[order], impacts[order]
+        gaps = np.diff(numbers, prepend=0)
+        starts = np.searchsorted(papers, np.arange(self.papers + 1))
+        firsts = starts[:-1][starts[:-1] < starts[1:]]
+        gaps[firsts] = numbers[firsts]  # each paper's first number counts from 0
+        gap_list, impact_list, bounds = gaps.tolist(), impacts.tolist(), starts.tolist()
+
+        def vector(paper: int) -> str:
+            start, end = bounds[paper], bounds[paper + 1]
+            return ("[[" + ",".join(map(str, gap_list[start:end])) + "],["
+                    + ",".join(map(str, impact_list[start:end])) + "]]")
+
+        for start in range(0, self.papers, per_file):
+            yield ("[" + ",".join(vector(paper) for paper in range(start, min(start + per_file, self.papers)))
+                   + "]").encode()
+
+
+def _json(data: list | dict) -> bytes:
+    """dump_json's bytes; faster for what posting, tier and vector files mostly hold: lists of
+    lists of integers."""
+    if isinstance(data, list) and all(isinstance(item, list) and len(item) == 2 for item in data):
+        return b"[" + b",".join(
+            b"[[" + ",".join(map(str, first)).encode() + b"],[" + ",".join(map(str, second)).encode() + b"]]"
+            for first, second in data
+        ) + b"]"
+    return dump_json(data)
+
+
+def _field_postings(by_field: list[dict[int, int]], papers: list[int]) -> list:
+    """Per field [doc gaps, weights] of PAPERS only, in paper order."""
+    chosen = sorted(papers)
+    out = []
+    for field in by_field:
+        numbers = [paper for paper in chosen if paper in field] if field else []
+        out.append([list(_gaps(numbers)), [field[paper] for paper in numbers]])
+    return out
+
+
+def _numbers(gaps: Iterable[int]) -> Iterator[int]:
+    number = 0
+    for gap in gaps:
+        number += gap
+        yield number
 
 
 def postings_by_term(index: dict, refs: list[str]) -> Iterator[Posting]:

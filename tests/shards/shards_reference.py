@@ -3,6 +3,10 @@
 It reads only the files a query needs, as the browser does, and records which ones, so tests
 can check both the results and what a query downloads. Term expansion uses lunr.py's own
 TokenSet and query parser, the way sharded.js uses lunr.js's.
+
+`query` ranks every match, fetching every tier of a common term first; `top` ranks only the
+best K of a plain query (every clause optional and over every field, not fuzzy), fetching a
+term's tiers only while a paper not yet seen in them could still change those K.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+from dataclasses import dataclass
 
 from lunr.query import Query, QueryPresence
 from lunr.query_parser import QueryParser
@@ -22,6 +27,43 @@ def _utf16(term: str) -> bytes:
     return term.encode("utf-16-be", "surrogatepass")
 
 
+@dataclass
+class _Tiers:
+    """A common term's tiers: [highest impact, papers, file] each, and how many are loaded."""
+
+    rest: list[list[int]]
+    papers: int
+    loaded: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.loaded == len(self.rest)
+
+    @property
+    def bound(self) -> int:
+        """The highest impact (in thousandths) of a paper not loaded yet."""
+        return 0 if self.finished else self.rest[self.loaded][0]
+
+
+@dataclass
+class TopHits:
+    hits: list[tuple[str, float]]  # the best K (paper id, score), best first
+    at_least: int  # papers matching the query: exact when `complete`, else a lower bound
+    complete: bool = False
+    rounds: int = 0  # how many times it fetched more tiers or vectors
+
+
+def _running_sum(gaps):
+    total = 0
+    for gap in gaps:
+        total += gap
+        yield total
+
+
+# Past this many papers whose rank is open, fetching the next tiers is cheaper than their vectors.
+MAX_VECTORS = 16
+
+
 class ShardedReader:
     def __init__(self, files: dict[str, bytes], search_dir: str = "search"):
         self.files = files
@@ -29,8 +71,13 @@ class ShardedReader:
         self.manifest = json.loads(files[f"{search_dir}/manifest.json"])
         self.fields = self.manifest["fields"]
         self.count = self.manifest["papers"]
+        self.scale = self.manifest["weight_scale"]
         self.pipeline = lunr_js_pipeline(self.manifest["pipeline"])
-        self.postings: dict[str, list[tuple[list[int], list[float]]]] = {}
+        # term -> per field {paper number: weight in thousandths}, for the papers loaded so far
+        self.postings: dict[str, list[dict[int, int]]] = {}
+        self.tiers: dict[str, _Tiers] = {}
+        self.common: dict[str, int] = {}  # a common term's number in the papers' vectors
+        self.vectors: dict[int, dict[int, int]] = {}  # paper -> {common term number: impact}
         self.term_lists: dict[int, list[str]] = {}
         self.fetched: set[str] = set()
 
@@ -41,18 +88,37 @@ class ShardedReader:
     def _file_for(self, firsts: list[str], term: str) -> int:
         return bisect.bisect_right([_utf16(first) for first in firsts], _utf16(term)) - 1
 
+    def _add(self, term: str, by_field: list) -> None:
+        postings = self.postings.setdefault(term, [{} for _ in self.fields])
+        for known, (gaps, weights) in zip(postings, by_field):
+            doc = 0
+            for gap, weight in zip(gaps, weights):
+                doc += gap
+                known[doc] = weight
+
     def _load_postings(self, number: int) -> None:
         shard = self._read(f"postings/{number}.json")
-        scale = self.manifest["weight_scale"]
-        for term, by_field in zip(shard["terms"], shard["postings"]):
-            decoded = []
-            for gaps, weights in by_field:
-                docs, doc = [], 0
-                for gap in gaps:
-                    doc += gap
-                    docs.append(doc)
-                decoded.append((docs, [weight / scale for weight in weights]))
-            self.postings[term] = decoded
+        for term, entry in zip(shard["terms"], shard["postings"]):
+            if isinstance(entry, dict):
+                self._add(term, entry["head"])
+                self.tiers[term] = _Tiers(entry["tiers"], entry["papers"])
+                self.common[term] = entry["common"]
+            else:
+                self._add(term, entry)
+
+    def _load_next_tier(self, term: str) -> None:
+        tiers = self.tiers[term]
+        self._add(term, self._read(f"tiers/{tiers.rest[tiers.loaded][2]}.json"))
+        tiers.loaded += 1
+
+    def _load_vector(self, doc: int) -> None:
+        per_file = self.manifest["documents"]["per_file"]
+        numbers, impacts = self._read(f"vectors/{doc // per_file}.json")[doc % per_file]
+        common = list(_running_sum(numbers))
+        self.vectors[doc] = dict(zip(common, impacts))
+
+    def _finished(self, term: str) -> bool:
+        return term not in self.tiers or self.tiers[term].finished
 
     def _term_files(self, prefix: str) -> range:
         firsts = self.manifest["terms"]
@@ -98,8 +164,29 @@ class ShardedReader:
         QueryParser(text, query).parse()
         return self.query(query)
 
+    def _plan(self, query: Query) -> list[tuple[object, list[list[str]]]]:
+        plans = []
+        for clause in query.clauses:
+            terms = (self.pipeline.run_string(clause.term, {"fields": clause.fields})
+                     if clause.use_pipeline else [clause.term])
+            plans.append((clause, [self._expand(clause, term) for term in terms]))
+        return plans
+
+    def is_plain(self, query: Query) -> bool:
+        """Every clause optional, over every field and not fuzzy: the score is a sum of impacts."""
+        return bool(query.clauses) and all(
+            clause.presence == QueryPresence.OPTIONAL and clause.edit_distance == 0
+            and sorted(clause.fields) == sorted(self.fields)
+            for clause in query.clauses
+        )
+
     def query(self, query: Query) -> list[tuple[str, float]]:
         """[(paper id, score)] best first, as lunr's Index.query would rank them."""
+        plans = self._plan(query)
+        for _, expansions in plans:
+            for term in {term for expanded in expansions for term in expanded}:
+                while not self._finished(term):
+                    self._load_next_tier(term)
         field_number = {name: number for number, name in enumerate(self.fields)}
         query_vectors: list[dict[str, float]] = [{} for _ in self.fields]
         seen: set[str] = set()
@@ -109,23 +196,20 @@ class ShardedReader:
         required: dict[int, set[int] | None] = {}  # None: not restricted (lunr's complete set)
         prohibited: dict[int, set[int]] = {}
 
-        for clause in query.clauses:
-            terms = (self.pipeline.run_string(clause.term, {"fields": clause.fields})
-                     if clause.use_pipeline else [clause.term])
-            expansions = [self._expand(clause, term) for term in terms]
+        for clause, expansions in plans:
             is_required = clause.presence == QueryPresence.REQUIRED
             is_prohibited = clause.presence == QueryPresence.PROHIBITED
             clause_matches: set[int] = set()
             for expanded in expansions:
                 if not expanded and is_required:
-                    for field in clause.fields:
-                        required[field_number[field]] = set()
+                    for name in clause.fields:
+                        required[field_number[name]] = set()
                     break
                 for term in expanded:
-                    for field in clause.fields:
-                        number = field_number[field]
-                        docs = self.postings[term][number][0]
-                        term_field = f"{term}/{field}"
+                    for name in clause.fields:
+                        number = field_number[name]
+                        docs = sorted(self.postings[term][number])
+                        term_field = f"{term}/{name}"
                         if is_required:
                             clause_matches.update(docs)
                             required.setdefault(number, None)
@@ -143,8 +227,8 @@ class ShardedReader:
                                 order.append(doc)
                         seen.add(term_field)
             if is_required:
-                for field in clause.fields:
-                    number = field_number[field]
+                for name in clause.fields:
+                    number = field_number[name]
                     current = required[number]
                     required[number] = clause_matches if current is None else current & clause_matches
 
@@ -163,9 +247,8 @@ class ShardedReader:
         for number, vector in enumerate(query_vectors):
             total: dict[int, float] = {}
             for term, boost in vector.items():
-                docs, weights = self.postings[term][number]
-                for doc, weight in zip(docs, weights):
-                    total[doc] = total.get(doc, 0.0) + boost * weight
+                for doc, weight in sorted(self.postings[term][number].items()):
+                    total[doc] = total.get(doc, 0.0) + boost * (weight / self.scale)
             sums.append(total)
             magnitudes.append(math.sqrt(sum(boost * boost for boost in vector.values())))
 
@@ -180,6 +263,130 @@ class ShardedReader:
             hits.append((doc, score))
         hits.sort(key=lambda hit: -hit[1])
         return [(self.paper_id(doc), score) for doc, score in hits]
+
+    def top(self, query: Query, k: int) -> TopHits:
+        """The best K of a plain query, ranked as lunr would, from as few tiers as that needs."""
+        if not self.is_plain(query):
+            hits = self.query(query)
+            return TopHits(hits[:k], len(hits), complete=True)
+        vector: dict[str, float] = {}  # the query vector, the same in every field
+        for clause, expansions in self._plan(query):
+            for expanded in expansions:
+                for term in expanded:
+                    vector[term] = vector.get(term, 0) + clause.boost
+        magnitude = math.sqrt(sum(boost * boost for boost in vector.values()))
+        terms = list(vector)
+        factor = {term: (vector[term] / magnitude if magnitude else 0.0) / self.scale for term in terms}
+        rounds = 0
+        while True:
+            ranked, unseen_bound = self._bounds(terms, factor)
+            wanted, papers = self._to_fetch(ranked, unseen_bound, terms, factor, k)
+            if not wanted and not papers:
+                break
+            rounds += 1
+            for term in wanted:
+                self._load_next_tier(term)
+            for doc in papers:
+                self._load_vector(doc)
+        complete = all(self._finished(term) for term in terms)
+        at_least = max([len(ranked)] + [self.tiers[term].papers for term in terms if term in self.tiers])
+        shown = [(self.paper_id(doc), self._score(doc, vector, magnitude)
+                  if exact and doc not in self.vectors else lower)
+                 for doc, lower, _, exact, _ in ranked[:k]]
+        return TopHits(shown, len(ranked) if complete else at_least, complete, rounds)
+
+    def _bounds(self, terms: list[str], factor: dict[str, float]):
+        """Every paper seen so far as (doc, lower, upper, exact, unseen terms), best lower first,
+        and the highest score a paper not seen at all could have."""
+        unfinished = [term for term in terms if not self._finished(term)]
+        unseen_bound = sum(factor[term] * self.tiers[term].bound for term in unfinished)
+        impacts: dict[int, dict[str, int]] = {}
+        for term in terms:
+            for weights in self.postings[term]:
+                for doc in sorted(weights):
+                    known = impacts.setdefault(doc, {})
+                    known[term] = known.get(term, 0) + weights[doc]
+        ranked = []
+        for doc, known in impacts.items():  # in the order first met
+            if doc in self.vectors:  # every common term's impact is known, zero where absent
+                for term in terms:
+                    if term in self.common:
+                        known[term] = self.vectors[doc].get(self.common[term], 0)
+            lower = sum(factor[term] * known[term] for term in terms if term in known)
+            missing = [term for term in unfinished if term not in known]
+            upper = lower + sum(factor[term] * self.tiers[term].bound for term in missing)
+            ranked.append((doc, lower, upper, not missing, missing))
+        ranked.sort(key=lambda entry: -entry[1])
+        return ranked, unseen_bound
+
+    def _to_fetch(self, ranked, unseen_bound: float, terms: list[str], factor, k: int):
+        """(terms whose next tier, papers whose vector) could change the best K; none once they are certain."""
+        unfinished = [term for term in terms if not self._finished(term)]
+        if not unfinished:
+            return [], []
+        if len(ranked) < k:
+            return unfinished, []
+        best_after = [unseen_bound] * (len(ranked) + 1)
+        for position in range(len(ranked) - 1, -1, -1):
+            best_after[position] = max(best_after[position + 1], ranked[position][2])
+        for position in range(min(k, len(ranked))):
+            threshold = ranked[position][1]
+            if threshold >= best_after[position + 1]:
+                continue
+            contenders = [entry for entry in ranked[position + 1:] if entry[2] > threshold]
+            papers = [entry[0] for entry in contenders] if len(contenders) <= MAX_VECTORS else []
+            open_ = [(0.0, unfinished)] if unseen_bound > threshold else []
+            if not papers:
+                open_ += [(entry[1], entry[4]) for entry in contenders]
+            return self._cheapest_tiers(open_, threshold, unfinished, factor), papers
+        return [], []
+
+    def _cheapest_tiers(self, open_, threshold: float, unfinished: list[str], factor) -> list[str]:
+        """Next tiers to fetch, chosen greedily by how much they lower the upper bounds of the
+        OPEN papers ((lower bound, terms not seen)) above THRESHOLD, per paper fetched."""
+        possible = {term: factor[term] * self.tiers[term].bound for term in unfinished}
+        after = {}
+        for term in unfinished:
+            tiers = self.tiers[term]
+            after[term] = factor[term] * (tiers.rest[tiers.loaded + 1][0] if tiers.loaded + 1 < len(tiers.rest) else 0)
+        excess = [lower + sum(possible[term] for term in missing) - threshold for lower, missing in open_]
+        chosen: list[str] = []
+        while True:
+            best, best_gain = None, 0.0
+            for term in unfinished:
+                if term in chosen:
+                    continue
+                cut = possible[term] - after[term]
+                gain = sum(min(over, cut) for over, (_, missing) in zip(excess, open_) if over > 0 and term in missing)
+                gain /= self.tiers[term].rest[self.tiers[term].loaded][1]
+                if gain > best_gain:
+                    best, best_gain = term, gain
+            if best is None:
+                if not chosen:  # no tier lowers a bound (the next starts at the same impact): fetch them all the same
+                    chosen = [term for term in unfinished
+                              if any(over > 0 and term in missing for over, (_, missing) in zip(excess, open_))]
+                break
+            chosen.append(best)
+            cut = possible[best] - after[best]
+            excess = [over - cut if best in missing else over for over, (_, missing) in zip(excess, open_)]
+            if all(over <= 0 for over in excess):
+                break
+        return [term for term in unfinished if term in chosen]
+
+    def _score(self, doc: int, vector: dict[str, float], magnitude: float) -> float:
+        """lunr's score of DOC, with every weight known: the same operations as `query`."""
+        score = 0.0
+        for number in range(len(self.fields)):
+            total = 0.0
+            present = False
+            for term, boost in vector.items():
+                weight = self.postings[term][number].get(doc)
+                if weight is not None:
+                    total += boost * (weight / self.scale)
+                    present = True
+            if present and magnitude:
+                score += total / magnitude
+        return score
 
     def paper_id(self, doc: int) -> str:
         per_file = self.manifest["documents"]["per_file"]

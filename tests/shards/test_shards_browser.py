@@ -18,10 +18,12 @@ from sitegen.search.index import dump_json, serialized_index
 from sitegen.search.shards import sharded_search_files
 from sitegen.search.stemmer import load_index_like_lunr_js
 from tests.conftest import REPO_ROOT, serve_folder
+from tests.shards.shards_reference import TopHits
 from tests.shards.test_shards_equivalence import (
     QUERIES,
     SMALL_LAYOUT,
     assert_same_ranking,
+    assert_same_top,
     lunr_results,
 )
 
@@ -103,6 +105,37 @@ RUN_BOTH = """async ([shardedManifestUrl, singleIndexUrl, queries, typed]) => {
 
 TYPED_QUERIES = ("graph neural networks", "+language -model", "title:diffusion vid", "laplaci")
 
+# The header box's question: only the best K, from as few tiers and vectors as they need.
+RUN_TOP = """async ([shardedManifestUrl, queries, k]) => {
+  const lunr = window.lunr;
+  const fetchJson = (url) => fetch(url).then((response) => response.json());
+  const manifest = await fetchJson(shardedManifestUrl);
+  const sharded = window.sitegenShardedIndex(lunr, manifest, new URL(shardedManifestUrl), fetchJson);
+  const answers = {};
+  for (const text of queries) {
+    const query = new lunr.Query(manifest.fields);
+    new lunr.QueryParser(text, query).parse();
+    const hits = await sharded.query(query, k);  // all of them when the query is not plain
+    const shown = hits.slice(0, k);
+    const docs = await sharded.documents(shown.map((hit) => hit.ref));
+    answers[text] = {hits: shown.map((hit, i) => [docs[i].id, hit.score]), total: hits.total,
+                     complete: hits.complete};
+  }
+  return answers;
+}"""
+
+
+@pytest.mark.parametrize("k", [1, 8])
+def test_browser_top_k_from_tiers_is_lunrs_top_k(open_page, sharded_site, k):
+    url, _, index = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    answers = page.evaluate(RUN_TOP, [url + "search-small/manifest.json", list(QUERIES), k])
+    for text in QUERIES:
+        answer = answers[text]
+        assert_same_top(lunr_results(index, text),
+                        TopHits([tuple(hit) for hit in answer["hits"]], answer["total"], answer["complete"]), k)
+    assert not answers["learning model representation"]["complete"]
+
 
 def run_both(page, url: str, queries, typed: bool) -> dict:
     return page.evaluate(RUN_BOTH, [url + "search-small/manifest.json", url + "search-single/lunr-index.json",
@@ -170,6 +203,30 @@ def test_header_box_highlights_and_loads_only_some_pieces(open_page, sharded_sit
     assert "Trending, Mar 12 (part 1)" in first.locator(".search-result-meta").inner_text()
     docs_files = [name for name in page.requests if "/search/docs/" in name]
     assert 1 <= len(docs_files) <= 3 < len(list((out / "search" / "docs").glob("*.json")))
+
+
+def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_site):
+    url, out, _ = sharded_site
+    manifest = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))
+    number = max(n for n, first in enumerate(manifest["postings"]) if first <= "learn")
+    entry = json.loads((out / "search" / "postings" / f"{number}.json").read_text(encoding="utf-8"))
+    learn = entry["postings"][entry["terms"].index("learn")]
+    assert learn["tiers"]  # a common word: a head in its posting file, the rest in tiers
+    page = open_page(url + "papers/")
+    page.keyboard.press("/")
+    page.keyboard.type("learning ")
+    page.wait_for_selector("#search-q-results[data-query='learning']", state="attached")
+    assert page.locator("#search-q-results [role=option]").count() == 8
+    assert page.inner_text(".search-box [data-search-status]") == f"At least {learn['papers']} papers match"
+    assert page.locator("[data-search-all]").inner_text() == f"Show all results (at least {learn['papers']})"
+    search_requests = [name for name in page.requests if "/search/" in name]
+    assert any("/search/postings/" in name for name in search_requests)
+    assert not any("/search/tiers/" in name for name in search_requests)
+    # The full page ranks every match, so it fetches the tiers and knows the count.
+    page.locator("[data-search-all]").click()
+    page.wait_for_selector("#search-page-results[data-query='learning']", state="attached")
+    assert page.inner_text(".search-page [data-search-status]") == f"{learn['papers']} papers match"
+    assert any("/search/tiers/" in name for name in page.requests)
 
 
 def test_a_malformed_query_shows_a_message_not_an_exception(open_page, sharded_site):

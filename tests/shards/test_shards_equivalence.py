@@ -20,13 +20,15 @@ from sitegen.search.stemmer import load_index_like_lunr_js
 from tests.conftest import REPO_ROOT
 from tests.shards.shards_reference import ShardedReader
 
-# Small pieces, so the seed archive spreads over many files and every query crosses files.
-SMALL_LAYOUT = ShardLayout(postings_bytes=3000, terms_bytes=400, papers_per_docs_file=5)
+# Small pieces, so the seed archive spreads over many files and every query crosses files, and
+# small heads, so every word in more than 8 papers comes in tiers.
+SMALL_LAYOUT = ShardLayout(postings_bytes=3000, terms_bytes=400, papers_per_docs_file=5, head_papers=4, tier_growth=2)
 
 QUERIES = (
     "diffusion",
     "graph neural networks",
     "large language models reasoning",
+    "learning model representation",
     "title:diffusion",
     "abstract:transformer video",
     "title:vision^3 robot",
@@ -115,7 +117,10 @@ def test_a_term_query_reads_only_the_files_its_terms_are_in(seed_index):
     reader.search("diffusion")
     postings = [name for name in files if name.startswith("search/postings/")]
     assert len(postings) > 20
-    assert len(reader.fetched) == 1 and next(iter(reader.fetched)).startswith("postings/")
+    read_postings = [name for name in reader.fetched if name.startswith("postings/")]
+    read_tiers = {name for name in reader.fetched if name.startswith("tiers/")}
+    assert len(read_postings) == 1 and read_tiers | set(read_postings) == reader.fetched
+    assert len(read_tiers) == len(reader.tiers["diffus"].rest)  # ranking every match needs them all
 
 
 def test_a_wildcard_reads_term_lists_only_around_its_prefix(seed_index):
@@ -132,8 +137,74 @@ def test_weights_survive_the_split_exactly(seed_index):
     manifest = json.loads(files["search/manifest.json"])
     reader = ShardedReader(files)
     reader.search("diffusion")
-    docs, weights = reader.postings["diffus"][manifest["fields"].index("title")]
-    ref = reader.paper_id(docs[0])
-    vector = index.field_vectors[f"title/{ref}"]
+    assert "diffus" in reader.tiers  # read back from its head and every tier
+    title = reader.postings["diffus"][manifest["fields"].index("title")]
+    assert len(title) == len(index.inverted_index["diffus"]["title"])
     term_index = index.inverted_index["diffus"]["_index"]
-    assert weights[0] == dict(zip(vector.elements[0::2], vector.elements[1::2]))[term_index]
+    for doc, weight in title.items():
+        vector = index.field_vectors[f"title/{reader.paper_id(doc)}"]
+        assert weight / manifest["weight_scale"] == dict(zip(vector.elements[0::2], vector.elements[1::2]))[term_index]
+
+
+# Top-K: what the header box asks for. Plain queries rank from the heads and as many tiers or
+# paper vectors as the K need; the others fall back to ranking every match.
+PLAIN_QUERIES = tuple(text for text in QUERIES if not any(mark in text for mark in "+-:~"))
+
+
+def assert_same_top(expected: list[tuple[str, float]], top, k: int) -> None:
+    """The K shown are lunr's K best in lunr's order: at every place, a paper with lunr's score there."""
+    lunr_score = dict(expected)
+    assert len(top.hits) == min(k, len(expected))
+    for place, (ref, _) in enumerate(top.hits):
+        assert math.isclose(lunr_score[ref], expected[place][1], rel_tol=1e-9, abs_tol=1e-12)
+    assert top.at_least <= len(expected)
+    assert top.at_least == len(expected) or not top.complete
+
+
+@pytest.mark.parametrize("k", [1, 8, 30])
+@pytest.mark.parametrize("text", QUERIES)
+def test_top_k_from_tiers_is_lunrs_top_k(seed_index, text, k):
+    index, files = seed_index
+    reader = ShardedReader(files)
+    query = reader.new_query()
+    QueryParser(text, query).parse()
+    assert_same_top(lunr_results(index, text), reader.top(query, k), k)
+
+
+@pytest.mark.parametrize("text", ["diffusion mod", "graph neu", "language model", "video gen", "learn"])
+def test_top_k_while_typing_is_lunrs_top_k(seed_index, text):
+    index, files = seed_index
+    reader = ShardedReader(files)
+    for end in range(1, len(text) + 1):  # one reader, as one page answers every keystroke
+        query = reader.new_query()
+        QueryParser(text[:end], query).parse()
+        if query.clauses[-1].term:
+            add_typed_prefix(query)
+        assert_same_top(lunr_results(index, text[:end], typed_prefix=True), reader.top(query, 8), 8)
+
+
+def test_a_common_words_tiers_are_not_fetched_for_the_best_few(seed_index):
+    index, _ = seed_index
+    config = load_config(REPO_ROOT)
+    searchable = search_documents(make_documents(load_archive(config), (), (), config.collection_names))
+    files = sharded_search_files(serialized_index(searchable), searchable, "search")  # as a site has them
+    reader = ShardedReader(files)
+    query = reader.new_query()
+    QueryParser("learning", query).parse()
+    top = reader.top(query, 8)  # what the header box shows
+    assert reader.tiers["learn"].papers > 100 and len(reader.tiers["learn"].rest) >= 1
+    assert not any(name.startswith(("tiers/", "vectors/")) for name in reader.fetched)
+    assert not top.complete and top.at_least == reader.tiers["learn"].papers == len(lunr_results(index, "learning"))
+
+
+def test_several_common_words_settle_their_top_k_before_loading_everything(seed_index):
+    _, files = seed_index
+    reader = ShardedReader(files)
+    query = reader.new_query()
+    QueryParser("learning model representation", query).parse()
+    top = reader.top(query, 8)
+    tiers = [name for name in files if name.startswith("search/tiers/")]
+    fetched = [name for name in reader.fetched if name.startswith("tiers/")]
+    assert not top.complete
+    assert len(fetched) < sum(len(reader.tiers[term].rest) for term in ("learn", "model", "represent"))
+    assert len(tiers) > 100

@@ -14,7 +14,7 @@ from sitegen.ingest import load_archive
 from sitegen.search import build_search_files
 from sitegen.search.documents import search_documents
 from sitegen.search.index import serialized_index
-from sitegen.search.shards import ShardLayout, sharded_search_files
+from sitegen.search.shards import ShardLayout, postings_by_term, sharded_search_files
 from tests.conftest import REPO_ROOT
 
 
@@ -84,3 +84,48 @@ def test_the_same_papers_give_the_same_bytes_and_a_change_a_new_version(seed_doc
     fewer = searchable[1:]
     changed = sharded_search_files(serialized_index(fewer), fewer, "search")
     assert manifest_of(changed)["version"] != manifest_of(first)["version"]
+
+
+def test_a_common_terms_head_and_tiers_hold_its_postings_by_falling_impact(seed_documents):
+    searchable = search_documents(seed_documents)
+    index = serialized_index(searchable)
+    layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16)
+    files = sharded_search_files(index, searchable, "search", layout)
+    manifest = manifest_of(files)
+    whole = {posting.term: posting for posting in postings_by_term(index, [document.ref for document in searchable])}
+    common = 0
+    for number in range(len(manifest["postings"])):
+        shard = json.loads(files[f"search/postings/{number}.json"])
+        for term, entry in zip(shard["terms"], shard["postings"]):
+            if isinstance(entry, list):
+                assert entry == whole[term].as_json()
+                continue
+            common += 1
+            pieces = [entry["head"]] + [json.loads(files[f"search/tiers/{file}.json"]) for _, _, file in entry["tiers"]]
+            impacts = [impacts_of(piece) for piece in pieces]
+            assert sorted(paper for tier in impacts for paper in tier) == sorted(papers_of(whole[term].as_json()))
+            assert entry["papers"] == sum(len(tier) for tier in impacts) > 2 * layout.head_papers
+            assert len(impacts[0]) == layout.head_papers and all(len(tier) <= 24 for tier in impacts)
+            for before, after, (highest, papers, _) in zip(impacts, impacts[1:], entry["tiers"]):
+                assert min(before.values()) >= max(after.values()) == highest and papers == len(after)
+            for tier in impacts:  # each paper's vector knows its impact
+                for paper, impact in tier.items():
+                    vector = json.loads(files[f"search/vectors/{paper}.json"])[0]
+                    numbers = [sum(vector[0][:end + 1]) for end in range(len(vector[0]))]
+                    assert dict(zip(numbers, vector[1]))[entry["common"]] == impact
+    assert common > 20
+
+
+def papers_of(by_field: list) -> set[int]:
+    return set(impacts_of(by_field))
+
+
+def impacts_of(by_field: list) -> dict[int, int]:
+    """{paper: its weights summed over the fields} from per-field [doc gaps, weights]."""
+    impacts: dict[int, int] = {}
+    for gaps, weights in by_field:
+        paper = 0
+        for gap, weight in zip(gaps, weights):
+            paper += gap
+            impacts[paper] = impacts.get(paper, 0) + weight
+    return impacts

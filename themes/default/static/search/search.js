@@ -34,7 +34,9 @@
   /* ---------------- engines: how a query becomes ranked refs and result data ---------------- */
 
   // Each index format in manifest.json maps to a loader returning the same engine shape:
-  //   search(queryText) -> Promise<[{ref, score, matchData}]>, best first
+  //   search(queryText, top) -> Promise<[{ref, score, matchData}]>, best first; given TOP, an
+  //     engine may rank only the best TOP, and then sets `complete` false and `total` to a
+  //     lower bound on the number of matches
   //   documents(refs) -> Promise<[document]>, same order, for the results actually shown
   var ENGINE_LOADERS = { "lunr-single": openSingleIndex, "lunr-sharded": openShardedIndex };
 
@@ -91,11 +93,11 @@
       var index = window.sitegenShardedIndex(lunr, manifest, manifestUrl, fetchJson);
       return {
         paperCount: manifest.papers,
-        search: function (queryText) {
+        search: function (queryText, top) {
           return new Promise(function (resolve) {
             var query = new lunr.Query(manifest.fields);
             fillQuery(lunr, query, queryText);
-            resolve(index.query(query));
+            resolve(index.query(query, top));
           });
         },
         documents: function (refs) {
@@ -360,6 +362,7 @@
     this.parts = parts;
     this.loadEngine = loadEngine;
     this.limit = options.limit;
+    this.top = options.top; // rank only this many (undefined: all)
     this.idPrefix = options.idPrefix;
     this.hits = [];
     this.shown = 0;
@@ -388,7 +391,7 @@
     }, 200);
     return view.loadEngine()
       .then(function (engine) {
-        return engine.search(queryText);
+        return engine.search(queryText, view.top);
       })
       .then(function (hits) {
         if (generation !== view.generation) return null;
@@ -399,8 +402,10 @@
         return view.showMore(generation).then(function () {
           if (generation !== view.generation) return;
           // Shown first: a live region inside a hidden popup would not be announced.
-          view.onResults(hits.length);
-          view.setStatus(countText(hits.length, query));
+          var complete = hits.complete !== false;
+          var total = complete ? hits.length : hits.total;
+          view.onResults(total, complete);
+          view.setStatus(countText(total, query, complete));
           view.markAnswered(query);
         });
       })
@@ -509,11 +514,13 @@
   SearchView.prototype.onResults = function () {};
   SearchView.prototype.onOpen = function () {};
 
-  function countText(count, query) {
+  // COMPLETE false: only the best results were ranked, and COUNT is a lower bound.
+  function countText(count, query, complete) {
     if (count === 0) {
       return "No papers match “" + query + "”. Try fewer or shorter words, a wildcard (graph*) " +
         "or a fuzzy match (grpah~1).";
     }
+    if (!complete) return "At least " + count + " papers match";
     return count === 1 ? "1 paper matches" : count + " papers match";
   }
 
@@ -536,7 +543,9 @@
       list: form.querySelector("[data-search-results]"),
     };
     var allLink = form.querySelector("[data-search-all]");
-    var view = new SearchView(parts, loadEngine, { limit: DROPDOWN_LIMIT, idPrefix: "search-box" });
+    // A large index then fetches only what ranks the shown few (see sharded.js).
+    var view = new SearchView(parts, loadEngine,
+      { limit: DROPDOWN_LIMIT, top: DROPDOWN_LIMIT, idPrefix: "search-box" });
 
     function open() {
       parts.popup.hidden = false;
@@ -551,11 +560,12 @@
       if (view.lastQuery) open();
     };
     view.onEmpty = close;
-    view.onResults = function (count) {
+    view.onResults = function (count, complete) {
       if (allLink) {
         allLink.hidden = count <= DROPDOWN_LIMIT;
         allLink.href = searchPageUrl(parts.input.value.trim());
-        allLink.textContent = "Show all " + count + " results";
+        allLink.textContent = complete ? "Show all " + count + " results"
+          : "Show all results (at least " + count + ")";
       }
       if (document.activeElement === parts.input) open();
     };

@@ -7,6 +7,12 @@
  * lunr.Index.prototype.query step by step (required, prohibited and field-scoped clauses,
  * boosts, wildcard and fuzzy expansion with lunr's TokenSet), so results and scores are those
  * a single lunr index would give; only the order of papers with exactly equal scores may differ.
+ *
+ * A common term comes as a head (the papers where its impact, the sum of its weights over the
+ * fields, is highest) and tiers of falling impact. A plain query (every clause optional, over
+ * every field, not fuzzy) scores sum(factor * impact) over its terms, so its best K can be
+ * settled from the heads: ShardedIndex.top fetches a tier, or a paper's vector of impacts,
+ * only while a paper could still overtake one of the K.
  */
 (function () {
   "use strict";
@@ -27,8 +33,10 @@
     this.scale = manifest.weight_scale;
     this.base = manifestUrl;
     this.fetchJson = fetchJson;
-    this.loaded = { postings: {}, terms: {}, docs: {} }; // file number -> Promise of its content
-    this.postings = {}; // term -> [per field: {docs: Int32Array, weights: Float64Array}]
+    this.loaded = { postings: {}, terms: {}, docs: {}, tiers: {}, vectors: {} }; // file -> Promise
+    this.postings = {}; // term -> [per field: {docs: Int32Array, weights: Float64Array}], loaded papers
+    this.tiers = {}; // common term -> {rest: [[highest impact, papers, file]], papers, common, loaded}
+    this.vectors = {}; // paper -> Map(common term number -> impact)
     this.termLists = {}; // file number -> sorted terms
     this.docFiles = {}; // file number -> result data of its papers
   }
@@ -49,12 +57,85 @@
     var self = this;
     return self.load("postings", number, function (shard) {
       shard.terms.forEach(function (term, i) {
-        self.postings[term] = shard.postings[i].map(function (field) {
+        var entry = shard.postings[i];
+        if (!Array.isArray(entry)) {
+          self.tiers[term] = { rest: entry.tiers, papers: entry.papers, common: entry.common, loaded: 0 };
+          entry = entry.head;
+        }
+        self.postings[term] = entry.map(function (field) {
           return decodePostings(field[0], field[1], self.scale);
         });
       });
     });
   };
+
+  ShardedIndex.prototype.finished = function (term) {
+    var tiers = this.tiers[term];
+    return !tiers || tiers.loaded === tiers.rest.length;
+  };
+
+  // The highest impact (in thousandths) of a paper with TERM not loaded yet.
+  ShardedIndex.prototype.bound = function (term) {
+    return this.finished(term) ? 0 : this.tiers[term].rest[this.tiers[term].loaded][0];
+  };
+
+  ShardedIndex.prototype.loadNextTier = function (term) {
+    var self = this;
+    var tiers = self.tiers[term];
+    var file = tiers.rest[tiers.loaded][2];
+    return self.load("tiers", file, function (fields) { return fields; }).then(function (fields) {
+      if (tiers.rest[tiers.loaded] && tiers.rest[tiers.loaded][2] === file) {
+        tiers.loaded += 1;
+        self.postings[term] = self.postings[term].map(function (known, f) {
+          return mergePostings(known, decodePostings(fields[f][0], fields[f][1], self.scale));
+        });
+      }
+    });
+  };
+
+  ShardedIndex.prototype.loadAllTiers = function (term) {
+    var self = this;
+    if (self.finished(term)) return Promise.resolve();
+    return self.loadNextTier(term).then(function () { return self.loadAllTiers(term); });
+  };
+
+  ShardedIndex.prototype.loadVector = function (doc) {
+    var self = this;
+    var perFile = self.manifest.documents.per_file;
+    var number = Math.floor(doc / perFile);
+    return self.load("vectors", number, function (vectors) {
+      vectors.forEach(function (vector, i) {
+        var impacts = new Map();
+        var common = 0;
+        for (var j = 0; j < vector[0].length; j++) {
+          common += vector[0][j];
+          impacts.set(common, vector[1][j]);
+        }
+        self.vectors[number * perFile + i] = impacts;
+      });
+    });
+  };
+
+  // Two postings of disjoint papers as one, in paper order.
+  function mergePostings(a, b) {
+    var docs = new Int32Array(a.docs.length + b.docs.length);
+    var weights = new Float64Array(docs.length);
+    var thousandths = new Int32Array(docs.length);
+    var i = 0;
+    var j = 0;
+    for (var k = 0; k < docs.length; k++) {
+      if (j >= b.docs.length || (i < a.docs.length && a.docs[i] < b.docs[j])) {
+        docs[k] = a.docs[i];
+        thousandths[k] = a.thousandths[i];
+        weights[k] = a.weights[i++];
+      } else {
+        docs[k] = b.docs[j];
+        thousandths[k] = b.thousandths[j];
+        weights[k] = b.weights[j++];
+      }
+    }
+    return { docs: docs, weights: weights, thousandths: thousandths };
+  }
 
   ShardedIndex.prototype.loadTerms = function (number) {
     var self = this;
@@ -64,14 +145,16 @@
   function decodePostings(gaps, weights, scale) {
     var docs = new Int32Array(gaps.length);
     var values = new Float64Array(weights.length);
+    var thousandths = new Int32Array(weights.length);
     var doc = 0;
     for (var i = 0; i < gaps.length; i++) {
       doc += gaps[i];
       docs[i] = doc;
       // Divided, not multiplied by 0.001: this gives exactly the double lunr stored.
       values[i] = weights[i] / scale;
+      thousandths[i] = weights[i];
     }
-    return { docs: docs, weights: values };
+    return { docs: docs, weights: values, thousandths: thousandths };
   }
 
   // The file whose first term is the last one <= TERM (JavaScript compares UTF-16 code
@@ -132,8 +215,10 @@
     return this.lunr.TokenSet.fromArray(candidates).intersect(wanted).toArray();
   };
 
-  // Resolves to [{ref, score, matchData}], best first, like lunr.Index.prototype.query.
-  ShardedIndex.prototype.query = function (query) {
+  // Resolves to [{ref, score, matchData}], best first, like lunr.Index.prototype.query, with
+  // `total` (how many papers match) and `complete`. Given TOP, a plain query resolves to its
+  // best TOP only, and `total` is then a lower bound unless `complete`.
+  ShardedIndex.prototype.query = function (query, top) {
     var self = this;
     var plans = query.clauses.map(function (clause) {
       var terms = clause.usePipeline ? self.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
@@ -168,8 +253,280 @@
         plans.forEach(function (plan) {
           plan.expanded = plan.terms.map(function (term) { return self.expand(plan.clause, term); });
         });
-        return self.score(query, plans);
+        if (top && self.isPlain(query)) return self.top(plans, top);
+        var terms = {};
+        plans.forEach(function (plan) {
+          plan.expanded.forEach(function (list) { list.forEach(function (term) { terms[term] = true; }); });
+        });
+        return Promise.all(Object.keys(terms).map(function (term) { return self.loadAllTiers(term); }))
+          .then(function () {
+            var hits = self.score(query, plans);
+            hits.total = hits.length;
+            hits.complete = true;
+            return hits;
+          });
       });
+  };
+
+  ShardedIndex.prototype.isPlain = function (query) {
+    var lunr = this.lunr;
+    var fieldCount = this.fields.length;
+    return query.clauses.length > 0 && query.clauses.every(function (clause) {
+      return clause.presence === lunr.Query.presence.OPTIONAL && !(clause.editDistance > 0) &&
+        clause.fields.length === fieldCount;
+    });
+  };
+
+  // The best K of a plain query. Every paper seen in a loaded posting has a lower bound (the
+  // impacts known) and an upper bound (plus each unfinished term's next-tier impact where the
+  // paper was not seen); a paper seen nowhere has at most the sum of those. Fetching stops when
+  // each of the K best lower bounds is at least every upper bound ranked after it.
+  ShardedIndex.prototype.top = function (plans, k) {
+    var self = this;
+    var vector = new Map(); // the query vector, the same in every field
+    plans.forEach(function (plan) {
+      plan.expanded.forEach(function (list) {
+        list.forEach(function (term) { vector.set(term, (vector.get(term) || 0) + plan.clause.boost); });
+      });
+    });
+    var squares = 0;
+    vector.forEach(function (boost) { squares += boost * boost; });
+    var magnitude = Math.sqrt(squares);
+    var terms = Array.from(vector.keys());
+    var factors = terms.map(function (term) { return (magnitude ? vector.get(term) / magnitude : 0) / self.scale; });
+    var pairs = [];
+    terms.forEach(function (term) {
+      self.fields.forEach(function (field, f) { pairs.push([term, f]); });
+    });
+
+    function round() {
+      var state = self.bounds(terms, factors, k);
+      var wanted = self.toFetch(state, terms, factors, k);
+      if (!wanted.terms.length && !wanted.papers.length) return finish(state);
+      return Promise.all(wanted.terms.map(function (term) { return self.loadNextTier(term); })
+        .concat(wanted.papers.map(function (doc) { return self.loadVector(doc); }))).then(round);
+    }
+
+    function finish(state) {
+      var complete = terms.every(function (term) { return self.finished(term); });
+      var total = state.order.length;
+      terms.forEach(function (term) {
+        if (self.tiers[term]) total = Math.max(total, self.tiers[term].papers);
+      });
+      var hits = state.best.map(function (s) {
+        var doc = state.order[s];
+        // A paper settled by its vector has its score as a sum of impacts: equal to lunr's but
+        // for the last bits.
+        var exact = state.exact[s] && !self.vectors[doc];
+        return new ShardedHit(self, doc, exact ? self.exactScore(doc, vector, magnitude) : state.lower[s], pairs);
+      });
+      hits.total = complete ? state.order.length : total;
+      hits.complete = complete;
+      return hits;
+    }
+    return round();
+  };
+
+  // Every paper seen in a loaded posting, by slot (the order first met), with its lower and
+  // upper bounds; `best`: the slots of the K best lower bounds, best first (equal ones in slot
+  // order); `unseen`: the most a paper seen in no loaded posting could score.
+  ShardedIndex.prototype.bounds = function (terms, factors, k) {
+    var self = this;
+    var count = terms.length;
+    var unfinished = [];
+    var unseen = 0;
+    terms.forEach(function (term, t) {
+      if (self.finished(term)) return;
+      unfinished.push(t);
+      unseen += factors[t] * self.bound(term);
+    });
+    var slot = new Int32Array(self.paperCount).fill(-1);
+    var order = [];
+    terms.forEach(function (term) {
+      self.postings[term].forEach(function (field) {
+        for (var i = 0; i < field.docs.length; i++) {
+          if (slot[field.docs[i]] === -1) {
+            slot[field.docs[i]] = order.length;
+            order.push(field.docs[i]);
+          }
+        }
+      });
+    });
+    var n = order.length;
+    var impacts = new Int32Array(n * count).fill(-1); // -1: not known
+    terms.forEach(function (term, t) {
+      self.postings[term].forEach(function (field) {
+        for (var i = 0; i < field.docs.length; i++) {
+          var at = slot[field.docs[i]] * count + t;
+          impacts[at] = (impacts[at] === -1 ? 0 : impacts[at]) + field.thousandths[i];
+        }
+      });
+    });
+    var lower = new Float64Array(n);
+    var upper = new Float64Array(n);
+    var exact = new Uint8Array(n);
+    var best = [];
+    for (var s = 0; s < n; s++) {
+      var known = self.vectors[order[s]];
+      if (known) {
+        for (var v = 0; v < count; v++) {
+          if (self.tiers[terms[v]]) impacts[s * count + v] = known.get(self.tiers[terms[v]].common) || 0;
+        }
+      }
+      var sum = 0;
+      for (var t = 0; t < count; t++) {
+        if (impacts[s * count + t] !== -1) sum += factors[t] * impacts[s * count + t];
+      }
+      var rest = 0;
+      var missing = 0;
+      for (var u = 0; u < unfinished.length; u++) {
+        if (impacts[s * count + unfinished[u]] === -1) {
+          rest += factors[unfinished[u]] * self.bound(terms[unfinished[u]]);
+          missing++;
+        }
+      }
+      lower[s] = sum;
+      upper[s] = sum + rest;
+      exact[s] = missing ? 0 : 1;
+      if (best.length < k || sum > lower[best[best.length - 1]]) {
+        var at = best.length;
+        while (at > 0 && lower[best[at - 1]] < sum) at--;
+        best.splice(at, 0, s);
+        if (best.length > k) best.pop();
+      }
+    }
+    return {
+      order: order, lower: lower, upper: upper, exact: exact, impacts: impacts, count: count,
+      best: best, unseen: unseen, unfinished: unfinished,
+    };
+  };
+
+  // The unfinished terms (their numbers) in which slot S was not seen.
+  function missingTerms(state, s) {
+    return state.unfinished.filter(function (u) { return state.impacts[s * state.count + u] === -1; });
+  }
+
+  // {terms: whose next tier, papers: whose vector} could change the best K; both empty once
+  // the K are settled. A few open papers are settled by their vectors, many by tiers.
+  var MAX_VECTORS = 16;
+  ShardedIndex.prototype.toFetch = function (state, terms, factors, k) {
+    var self = this;
+    var n = state.order.length;
+    var best = state.best;
+    var lower = state.lower;
+    var upper = state.upper;
+    var none = { terms: [], papers: [] };
+    if (!state.unfinished.length) return none;
+    if (n < k) {
+      return { terms: state.unfinished.map(function (t) { return terms[t]; }), papers: [] };
+    }
+    var place = new Int32Array(n).fill(best.length); // rank among the best; best.length: not one of them
+    best.forEach(function (s, rank) { place[s] = rank; });
+    var outside = state.unseen; // the highest upper bound below the best
+    for (var s = 0; s < n; s++) {
+      if (place[s] === best.length && upper[s] > outside) outside = upper[s];
+    }
+    for (var position = 0; position < best.length; position++) {
+      var threshold = lower[best[position]];
+      var after = outside;
+      for (var q = position + 1; q < best.length; q++) after = Math.max(after, upper[best[q]]);
+      if (threshold >= after) continue;
+      var contenders = [];
+      for (var c = 0; c < n; c++) {
+        if (place[c] > position && upper[c] > threshold) contenders.push(c);
+      }
+      // In rank order, as a full sort by lower bound would list them.
+      contenders.sort(function (a, b) { return lower[b] - lower[a] || a - b; });
+      var papers = contenders.length <= MAX_VECTORS ? contenders.map(function (c) { return state.order[c]; }) : [];
+      var open = state.unseen > threshold ? [{ lower: 0, missing: state.unfinished }] : [];
+      if (!papers.length) {
+        open = open.concat(contenders.map(function (c) {
+          return { lower: lower[c], missing: missingTerms(state, c) };
+        }));
+      }
+      return { terms: self.cheapestTiers(open, threshold, state.unfinished, terms, factors), papers: papers };
+    }
+    return none;
+  };
+
+  // The next tiers to fetch (term numbers of UNFINISHED), chosen greedily by how much they
+  // lower the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per
+  // paper fetched, until none would be above it if the papers were not in those tiers.
+  ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors) {
+    var self = this;
+    var width = unfinished.length;
+    var column = {}; // term number -> its place in UNFINISHED
+    var cut = new Float64Array(width);
+    unfinished.forEach(function (t, j) {
+      column[t] = j;
+      var tiers = self.tiers[terms[t]];
+      var after = tiers.loaded + 1 < tiers.rest.length ? tiers.rest[tiers.loaded + 1][0] : 0;
+      cut[j] = factors[t] * self.bound(terms[t]) - factors[t] * after;
+    });
+    var excess = new Float64Array(open.length);
+    var misses = new Uint8Array(open.length * width);
+    open.forEach(function (paper, i) {
+      var total = 0;
+      paper.missing.forEach(function (t) {
+        total += factors[t] * self.bound(terms[t]);
+        misses[i * width + column[t]] = 1;
+      });
+      excess[i] = paper.lower + total - threshold;
+    });
+    var chosen = new Uint8Array(width);
+    var any = false;
+    for (;;) {
+      var best = -1;
+      var bestGain = 0;
+      for (var j = 0; j < width; j++) {
+        if (chosen[j]) continue;
+        var gain = 0;
+        for (var i = 0; i < open.length; i++) {
+          if (excess[i] > 0 && misses[i * width + j]) gain += Math.min(excess[i], cut[j]);
+        }
+        gain /= self.tiers[terms[unfinished[j]]].rest[self.tiers[terms[unfinished[j]]].loaded][1];
+        if (gain > bestGain) {
+          best = j;
+          bestGain = gain;
+        }
+      }
+      if (best === -1) {
+        // No tier lowers a bound (the next one starts at the same impact): fetch them all the same.
+        for (var m = 0; !any && m < open.length * width; m++) {
+          if (misses[m] && excess[Math.floor(m / width)] > 0) chosen[m % width] = 1;
+        }
+        break;
+      }
+      chosen[best] = 1;
+      any = true;
+      var settled = true;
+      for (var o = 0; o < open.length; o++) {
+        if (misses[o * width + best]) excess[o] -= cut[best];
+        if (excess[o] > 0) settled = false;
+      }
+      if (settled) break;
+    }
+    return unfinished.filter(function (t, j) { return chosen[j]; }).map(function (t) { return terms[t]; });
+  };
+
+  // lunr's score of DOC with every weight known: the operations of score() below, in its order.
+  ShardedIndex.prototype.exactScore = function (doc, vector, magnitude) {
+    var self = this;
+    var score = 0;
+    self.fields.forEach(function (name, f) {
+      var total = 0;
+      var present = false;
+      vector.forEach(function (boost, term) {
+        var posting = self.postings[term][f];
+        var at = indexOf(posting.docs, doc);
+        if (at !== -1) {
+          total += boost * posting.weights[at];
+          present = true;
+        }
+      });
+      if (present && magnitude) score += total / magnitude;
+    });
+    return score;
   };
 
   ShardedIndex.prototype.score = function (query, plans) {
@@ -298,15 +655,15 @@
     return both;
   }
 
-  function contains(docs, doc) {
+  function indexOf(docs, doc) {
     var low = 0;
     var high = docs.length - 1;
     while (low <= high) {
       var middle = (low + high) >> 1;
-      if (docs[middle] === doc) return true;
+      if (docs[middle] === doc) return middle;
       if (docs[middle] < doc) low = middle + 1; else high = middle - 1;
     }
-    return false;
+    return -1;
   }
 
   // A result; its match data (which words matched where) is worked out only when a result is
@@ -328,11 +685,15 @@
       this.pairs.forEach(function (pair) {
         var term = pair[0];
         var field = index.fields[pair[1]];
-        if (!contains(index.postings[term][pair[1]].docs, doc)) return;
+        // A paper not in the loaded part of a common term's posting may be in a tier not loaded:
+        // then its own text tells.
+        var known = indexOf(index.postings[term][pair[1]].docs, doc) !== -1;
+        if (!known && (index.finished(term) || !(field in positions))) return;
         var entry = {};
         if (data && field in positions) {
           positions[field] = positions[field] || tokenPositions(index.lunr, field === "title" ? data[1] : data[5]);
           entry.position = positions[field][term] || [];
+          if (!known && !entry.position.length) return;
         }
         metadata[term] = metadata[term] || {};
         metadata[term][field] = entry;
