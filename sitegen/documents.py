@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import SitegenError
+from .fingerprint import HashedOnce, Shared, hash_once
 from .model import Archive, Diagnostic, Link, Paper
 
 STAGE = "documents"
@@ -46,6 +48,7 @@ class CollectionRef:
     date_label: str | None
 
 
+@hash_once
 @dataclass(frozen=True)
 class PaperDocument:
     id: str
@@ -80,8 +83,25 @@ class PaperDocument:
         return "\n\n".join(part for part in parts if part) + "\n"
 
     def to_markdown(self) -> str:
-        header = yaml.dump(self.front_matter(), Dumper=_YAML_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+        # yaml.dump(self.front_matter()) would first turn the mapping into these same nodes, in
+        # Python, at twice the cost of writing them; the text is the same (tests/site check it).
+        header = yaml.serialize(_yaml_node(self.front_matter()), Dumper=_YAML_DUMPER, allow_unicode=True, width=100)
         return f"---\n{header}---\n\n{self.body()}"
+
+
+def _yaml_node(value: object) -> Node:
+    """The node SafeRepresenter makes for VALUE under yaml.dump(sort_keys=False, default_flow_style=False),
+    for the types front matter holds."""
+    if value is None:
+        return ScalarNode("tag:yaml.org,2002:null", "null")
+    if type(value) is str:
+        return ScalarNode("tag:yaml.org,2002:str", value)
+    if type(value) is list:
+        return SequenceNode("tag:yaml.org,2002:seq", [_yaml_node(item) for item in value], flow_style=False)
+    if type(value) is dict:
+        pairs = [(_yaml_node(key), _yaml_node(item)) for key, item in value.items()]
+        return MappingNode("tag:yaml.org,2002:map", pairs, flow_style=False)
+    raise TypeError(f"front matter cannot hold a {type(value).__qualname__}")
 
 
 @dataclass(frozen=True)
@@ -105,8 +125,15 @@ def make_documents(
     overrides: tuple[SourceFile, ...],
     pages: tuple[SourceFile, ...],
     collection_names: dict[str, str],
+    shared: Shared | None = None,
 ) -> Documents:
+    """SHARED, when given, returns for each paper whose inputs did not change the very document an
+    earlier build made, so later stages' caches find it by identity instead of comparing contents."""
     names = display_names(archive, collection_names)
+    names_key = HashedOnce(tuple(names.items()))
+    if shared is not None:
+        # The last build's object, so each paper's key below compares it by identity.
+        names_key = shared(names_key, lambda: names_key)
     diagnostics: list[Diagnostic] = []
     by_slug = {}
     for override in sorted(overrides, key=lambda o: o.source):
@@ -114,11 +141,14 @@ def make_documents(
         by_slug[slug] = override
     documents = []
     for paper in archive.papers:
-        document = paper_document(paper, names, diagnostics)
         override = by_slug.pop(paper.slug, None)
-        if override is not None:
-            document = merge_override(document, override)
+        if shared is None:
+            document, problems = _document(paper, names, override)
+        else:
+            document, problems = shared(("document", paper, names_key, override),
+                                        lambda paper=paper, override=override: _document(paper, names, override))
         documents.append(document)
+        diagnostics.extend(problems)
     for slug, override in sorted(by_slug.items()):
         diagnostics.append(Diagnostic(
             "warning", STAGE, override.source, None,
@@ -129,6 +159,15 @@ def make_documents(
         (parse_page(page) for page in pages), key=lambda p: (p.order, p.title.casefold(), p.slug)
     ))
     return Documents(tuple(documents), standalone, tuple(diagnostics))
+
+
+def _document(paper: Paper, names: dict[str, str],
+              override: SourceFile | None) -> tuple[PaperDocument, tuple[Diagnostic, ...]]:
+    problems: list[Diagnostic] = []
+    document = paper_document(paper, names, problems)
+    if override is not None:
+        document = merge_override(document, override)
+    return document, tuple(problems)
 
 
 def display_names(archive: Archive, configured: dict[str, str]) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 Every page gets `site`, `page` and `root`; each function below adds what its
 page kind shows. Values are plain data: templates never reach back into the
-build.
+build. Each function is pure and takes only immutable, hashable arguments, so a
+page's function and arguments stand for its whole context (the page memo's key).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..documents import PaperDocument, StandalonePage, tag_slug
+from ..fingerprint import hash_once
 from ..model import Link
 from .site_index import Group, Letter, PaperSummary, SiteIndex
 from .urls import absolute, paged_url, paper_url, root_prefix
@@ -40,6 +42,7 @@ class Stats:
     entries: int
 
 
+@hash_once
 @dataclass(frozen=True)
 class SiteInfo:
     title: str
@@ -118,26 +121,36 @@ def common(site: SiteInfo, url: str, kind: str, title: str, section: str,
     return {"site": site, "page": page, "root": root_prefix(url) if root is None else root}
 
 
-def home(site: SiteInfo, index: SiteIndex, pages: tuple[StandalonePage, ...]) -> dict:
-    latest = index.dates[0] if index.dates else None
+def home_inputs(index: SiteIndex) -> tuple:
+    """home()'s arguments after `site`, out of the site index."""
+    return (index.collections, index.dates, index.tags, index.papers[:HOME_PREVIEW])
+
+
+def home(site: SiteInfo, collections: tuple[Group, ...], dates: tuple[Group, ...], tags: tuple[Group, ...],
+         first_papers: tuple[PaperSummary, ...], pages: tuple[StandalonePage, ...]) -> dict:
+    latest = dates[0] if dates else None
     return {
         **common(site, "", "home", site.title, "home"),
         "stats": site.stats,
-        "collections": index.collections,
-        "dates": index.dates,
-        "tags": index.tags,
+        "collections": collections,
+        "dates": dates,
+        "tags": tags,
         "pages": pages,
         "latest": latest,
-        "latest_papers": (latest.papers if latest else index.papers)[:HOME_PREVIEW],
+        "latest_papers": latest.papers[:HOME_PREVIEW] if latest else first_papers,
     }
 
 
-def paper_list(site: SiteInfo, *, first_url: str, kind: str, section: str, title: str,
-               intro: str, papers: tuple[PaperSummary, ...], number: int, per_page: int,
-               group: Group | None = None) -> dict:
-    """One page of a paginated list: all papers, a collection, a date, a tag, papers with code."""
-    count = max(1, -(-len(papers) // per_page))
-    shown = papers[(number - 1) * per_page: number * per_page]
+def page_count(papers: int, per_page: int) -> int:
+    return max(1, -(-papers // per_page))
+
+
+def paper_list(site: SiteInfo, first_url: str, kind: str, section: str, title: str, intro: str,
+               shown: tuple[PaperSummary, ...], total: int, number: int, per_page: int,
+               group: Group | None) -> dict:
+    """Page NUMBER of a paginated list (all papers, a collection, a date, a tag, papers with code)
+    of TOTAL papers, showing SHOWN. Only this page's papers are arguments, not the whole list."""
+    count = page_count(total, per_page)
     url = paged_url(first_url, number)
     heading = title if number == 1 else f"{title} (page {number} of {count})"
     return {
@@ -146,7 +159,7 @@ def paper_list(site: SiteInfo, *, first_url: str, kind: str, section: str, title
         "intro": intro,
         "group": group,
         "papers": shown,
-        "total": len(papers),
+        "total": total,
         "offset": (number - 1) * per_page,
         "pagination": _pagination(first_url, number, count),
     }
@@ -168,7 +181,7 @@ def _pagination(first_url: str, number: int, count: int) -> Pagination:
     )
 
 
-def group_index(site: SiteInfo, *, url: str, kind: str, title: str, intro: str,
+def group_index(site: SiteInfo, url: str, kind: str, title: str, intro: str,
                 groups: tuple[Group, ...]) -> dict:
     """The list of all collections, all listing dates or all tags."""
     return {**common(site, url, kind, title, kind, description=intro), "heading": title,
@@ -181,11 +194,16 @@ def a_to_z(site: SiteInfo, letters: tuple[Letter, ...], total: int) -> dict:
             "letters": letters, "total": total}
 
 
-def paper(site: SiteInfo, document: PaperDocument, index: SiteIndex,
+def paper_places(document: PaperDocument, index: SiteIndex) -> tuple[tuple[Group, int], ...]:
+    """Each collection listing DOCUMENT, with the document's 0-based place in it."""
+    return tuple((index.collection_by_key[c.key], index.positions[c.key][document.slug])
+                 for c in document.collections if c.key in index.collection_by_key)
+
+
+def paper(site: SiteInfo, document: PaperDocument, places: tuple[tuple[Group, int], ...],
           abstract_html: Markup, notes_html: Markup) -> dict:
     url = paper_url(document.slug)
-    memberships = tuple(_membership(index.collection_by_key[c.key], index.positions[c.key][document.slug])
-                        for c in document.collections if c.key in index.collection_by_key)
+    memberships = tuple(_membership(group, at) for group, at in places)
     context = common(site, url, "paper", document.title, "papers", description=document.abstract_text)
     canonical = context["page"].canonical
     return {

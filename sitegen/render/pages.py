@@ -1,9 +1,13 @@
-"""Render the whole site into memory: {output path: bytes}. Nothing here touches site/."""
+"""Render the site one file at a time, as (output path, bytes) pairs. Nothing here touches site/.
+
+Pages are rendered only as the caller asks for them, so a build can write each page and let it go
+instead of holding every page of a large archive in memory at once.
+"""
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -21,7 +25,7 @@ from .feeds import atom_feed, robots_txt, sitemap
 from .markdown import make_markdown, render_markdown
 from .site_index import Group, PaperSummary, SiteIndex, make_site_index
 from .theme import Theme, has_template, make_environment, static_files
-from .urls import base_path, output_file, relative
+from .urls import base_path, output_file, paged_url, relative
 
 STAGE = "render"
 # (stage, done, total); total is 0 while a stage has no countable steps.
@@ -30,9 +34,20 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class PageJob:
+    """A page to render: TEMPLATE with the context make_context(*inputs) (a function of
+    sitegen.render.context). Those functions are pure and, whenever a page memo is given, their
+    inputs immutable and hashable, so (template, url, make_context, inputs) stands for everything
+    the page shows."""
+
     url: str
     template: str
-    context: dict
+    make_context: Callable[..., dict]
+    inputs: tuple
+
+    @property
+    def context(self) -> dict:
+        # Built only when the page is rendered: a build that finds the page in its memo never needs it.
+        return self.make_context(*self.inputs)
 
 
 # memo(key, make) returns the value for KEY, from an earlier build or by calling make().
@@ -46,36 +61,38 @@ class RenderMemos:
     page: Callable[[PageJob, Callable[[], bytes]], bytes]
     markdown: Memo  # key: (Markdown text, top heading level)
     paper_source: Memo  # key: the PaperDocument
+    # key: an immutable value (a document, summary, group); gives the equal one an earlier build kept
+    shared: Memo | None = None
+    templates: jinja2.BytecodeCache | None = None  # compiled templates, by name and source
 
 
 def render_site(config: SiteConfig, archive: Archive, documents: Documents, theme: Theme,
                 *, progress: Progress | None = None, source_date_epoch: int | None = None,
-                memos: RenderMemos | None = None) -> dict[str, bytes]:
-    env = make_environment(config.root, theme)
+                memos: RenderMemos | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site: first the pages, then each paper's Markdown source, the static files,
+    robots.txt, and with a base_url the sitemap and feed. A path is given once."""
+    env = make_environment(config.root, theme, memos.templates if memos else None)
     env.filters["url"] = _url_filter
-    index = make_site_index(archive, documents, config.collection_names)
+    index = make_site_index(archive, documents, config.collection_names, memos.shared if memos else None)
     has_search = has_template(env, "search.html")
     site = ctx.site_info(config.title, config.description, config.base_url, theme.names[0], index,
                          documents.pages, archive.entry_count, has_search)
     md = make_markdown()
     jobs = plan_pages(site, index, documents, config.per_page, md, base_path(config.base_url),
-                      markdown_memo=memos.markdown if memos else None)
-    files: dict[str, bytes] = {}
+                      markdown_memo=memos.markdown if memos else None, shared=memos.shared if memos else None)
     for done, job in enumerate(jobs, 1):
         render = partial(_render_bytes, env, job, config.root)
-        files[output_file(job.url)] = memos.page(job, render) if memos else render()
+        yield output_file(job.url), memos.page(job, render) if memos else render()
         if progress:
             progress(STAGE, done, len(jobs))
     for document in index.documents:
         source = partial(_paper_source, document)
-        files[f"papers/{document.slug}/index.md"] = memos.paper_source(document, source) if memos else source()
-    files.update(static_files(config.root, theme))
-    files["robots.txt"] = robots_txt(site.base_url).encode("utf-8")
+        yield f"papers/{document.slug}/index.md", memos.paper_source(document, source) if memos else source()
+    yield from static_files(config.root, theme).items()
+    yield "robots.txt", robots_txt(site.base_url).encode("utf-8")
     if site.base_url:
-        urls = [job.url for job in jobs if job.url != "404.html"]
-        files["sitemap.xml"] = sitemap(site.base_url, urls)
-        files["feed.xml"] = atom_feed(site, index, source_date_epoch)
-    return dict(sorted(files.items()))
+        yield "sitemap.xml", sitemap(site.base_url, [job.url for job in jobs if job.url != "404.html"])
+        yield "feed.xml", atom_feed(site, index, source_date_epoch)
 
 
 def _render_bytes(env: jinja2.Environment, job: PageJob, project: Path) -> bytes:
@@ -87,61 +104,74 @@ def _paper_source(document: PaperDocument) -> bytes:
 
 
 def plan_pages(site: ctx.SiteInfo, index: SiteIndex, documents: Documents, per_page: int, md: MarkdownIt,
-               not_found_root: str, markdown_memo: Memo | None = None) -> list[PageJob]:
+               not_found_root: str, markdown_memo: Memo | None = None, shared: Memo | None = None) -> list[PageJob]:
     def html(text: str, top_level: int = 2) -> Markup:
         if markdown_memo is None:
             return render_markdown(md, text, top_level=top_level)
         return markdown_memo((text, top_level), lambda: render_markdown(md, text, top_level=top_level))
 
-    jobs = [PageJob("", "home.html", ctx.home(site, index, documents.pages))]
+    if shared is not None:
+        site = shared(site, lambda: site)
+    jobs = [PageJob("", "home.html", ctx.home, (site, *ctx.home_inputs(index), documents.pages))]
     jobs += _paged(site, "papers/", "papers", "papers", "All papers",
                    "Every paper in the archive, in the order the listings gave them.", index.papers, per_page)
-    jobs.append(PageJob("collections/", "groups.html", ctx.group_index(
-        site, url="collections/", kind="collections", title="Collections",
-        intro="Each listing file is a collection.", groups=index.collections)))
+    jobs.append(PageJob("collections/", "groups.html", ctx.group_index, (
+        site, "collections/", "collections", "Collections", "Each listing file is a collection.",
+        index.collections)))
     for group in index.collections:
         jobs += _paged(site, group.url, "collection", "collections", group.name,
                        f"{len(group.papers)} papers listed in this collection.", group.papers, per_page, group)
-    jobs.append(PageJob("dates/", "groups.html", ctx.group_index(
-        site, url="dates/", kind="dates", title="Listing dates",
-        intro="Papers by the date their listing gave, newest first.", groups=index.dates)))
+    jobs.append(PageJob("dates/", "groups.html", ctx.group_index, (
+        site, "dates/", "dates", "Listing dates", "Papers by the date their listing gave, newest first.",
+        index.dates)))
     for group in index.dates:
         jobs += _paged(site, group.url, "date", "dates", f"Listed {group.name}",
                        f"{len(group.papers)} papers listed on {group.name}.", group.papers, per_page, group)
-    jobs.append(PageJob("a-z/", "a_z.html", ctx.a_to_z(site, index.letters, len(index.papers))))
+    jobs.append(PageJob("a-z/", "a_z.html", ctx.a_to_z, (site, index.letters, len(index.papers))))
     jobs += _paged(site, "code/", "code", "code", "Papers with code",
                    "Papers that link to a code repository.", index.with_code, per_page)
     if index.tags:
-        jobs.append(PageJob("tags/", "groups.html", ctx.group_index(
-            site, url="tags/", kind="tags", title="Tags",
-            intro="Tags added in content/papers/*.md.", groups=index.tags)))
+        jobs.append(PageJob("tags/", "groups.html", ctx.group_index, (
+            site, "tags/", "tags", "Tags", "Tags added in content/papers/*.md.", index.tags)))
         for group in index.tags:
             jobs += _paged(site, group.url, "tag", "tags", f"Tagged “{group.name}”",
                            f"{len(group.papers)} papers tagged {group.name}.", group.papers, per_page, group)
     for document in index.documents:
-        jobs.append(PageJob(f"papers/{document.slug}/", "paper.html", ctx.paper(
-            # Abstract and notes sit under their own h2 section headings.
-            site, document, index, html(document.abstract_markdown, top_level=3),
-            html(document.notes_markdown, top_level=3) if document.notes_markdown else Markup(""))))
+        url, places = f"papers/{document.slug}/", ctx.paper_places(document, index)
+        if markdown_memo is None:
+            # Without a memo to keep it anyway, each abstract's HTML is made when its page is rendered,
+            # so a large archive never holds all of it at once.
+            jobs.append(PageJob(url, "paper.html", _paper_context, (md, site, document, places)))
+        else:
+            jobs.append(PageJob(url, "paper.html", ctx.paper, (
+                site, document, places, *_paper_html(document, html))))
     for page in documents.pages:
-        jobs.append(PageJob(f"{page.slug}/", "page.html",
-                            ctx.standalone(site, page, html(page.body_markdown))))
+        jobs.append(PageJob(f"{page.slug}/", "page.html", ctx.standalone, (site, page, html(page.body_markdown))))
     if site.has_search:
-        jobs.append(PageJob("search/", "search.html", ctx.search(site)))
-    jobs.append(PageJob("404.html", "404.html", ctx.not_found(site, not_found_root)))
+        jobs.append(PageJob("search/", "search.html", ctx.search, (site,)))
+    jobs.append(PageJob("404.html", "404.html", ctx.not_found, (site, not_found_root)))
     return jobs
+
+
+def _paper_html(document: PaperDocument, html: Callable[[str, int], Markup]) -> tuple[Markup, Markup]:
+    # Abstract and notes sit under their own h2 section headings.
+    return (html(document.abstract_markdown, 3),
+            html(document.notes_markdown, 3) if document.notes_markdown else Markup(""))
+
+
+def _paper_context(md: MarkdownIt, site: ctx.SiteInfo, document: PaperDocument,
+                   places: tuple[tuple[Group, int], ...]) -> dict:
+    return ctx.paper(site, document, places,
+                     *_paper_html(document, lambda text, top_level: render_markdown(md, text, top_level=top_level)))
 
 
 def _paged(site: ctx.SiteInfo, first_url: str, kind: str, section: str, title: str, intro: str,
            papers: tuple[PaperSummary, ...], per_page: int, group: Group | None = None) -> list[PageJob]:
-    count = max(1, -(-len(papers) // per_page))
     return [
-        PageJob(ctx_page["page"].url, "list.html", ctx_page)
-        for ctx_page in (
-            ctx.paper_list(site, first_url=first_url, kind=kind, section=section, title=title, intro=intro,
-                           papers=papers, number=number, per_page=per_page, group=group)
-            for number in range(1, count + 1)
-        )
+        PageJob(paged_url(first_url, number), "list.html", ctx.paper_list, (
+            site, first_url, kind, section, title, intro, papers[(number - 1) * per_page: number * per_page],
+            len(papers), number, per_page, group))
+        for number in range(1, ctx.page_count(len(papers), per_page) + 1)
     ]
 
 

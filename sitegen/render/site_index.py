@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
+from typing import Any
 
 from ..documents import Documents, PaperDocument, display_names, tag_slug
+from ..fingerprint import Shared, hash_once
 from ..model import Archive
 from .urls import paper_url
 
 SNIPPET_CHARS = 240
+_TITLE_AND_SLUG = itemgetter(0, 1)
 
 
+@hash_once
 @dataclass(frozen=True)
 class PaperSummary:
     """What a list shows about a paper."""
@@ -27,6 +33,7 @@ class PaperSummary:
     has_code: bool
 
 
+@hash_once
 @dataclass(frozen=True)
 class Group:
     """A collection, a listing date or a tag, with its papers in listing order."""
@@ -38,6 +45,7 @@ class Group:
     date_label: str | None = None
 
 
+@hash_once
 @dataclass(frozen=True)
 class Letter:
     label: str
@@ -59,24 +67,40 @@ class SiteIndex:
     collection_by_key: dict[str, Group]
 
 
-def make_site_index(archive: Archive, documents: Documents, collection_names: dict[str, str]) -> SiteIndex:
+def make_site_index(archive: Archive, documents: Documents, collection_names: dict[str, str],
+                    shared: Shared | None = None) -> SiteIndex:
+    """SHARED, when given, swaps each document, summary, group and letter for the equal one an earlier
+    build made, so the page keys holding them (sitegen.build_cache) compare by identity, not content."""
+    same = _same(shared)
     first_seen = {p.slug: (p.appearances[0].source, p.appearances[0].line) if p.appearances else ("", 0)
                   for p in archive.papers}
-    ordered = sorted(documents.papers, key=lambda d: (first_seen[d.slug], d.slug))
-    summaries = {d.slug: summarize(d) for d in ordered}
+    ordered = [same(d) for d in sorted(documents.papers, key=lambda d: (first_seen[d.slug], d.slug))]
+    if shared is None:
+        summaries = {d.slug: summarize(d) for d in ordered}
+    else:
+        # An edited abstract usually leaves the summary (title, snippet, ...) as it was.
+        summaries = {d.slug: shared(("summary", d), lambda d=d: same(summarize(d))) for d in ordered}
     papers = tuple(summaries[d.slug] for d in ordered)
-    collections = _collections(archive, display_names(archive, collection_names), summaries)
+    collections = tuple(map(same, _collections(archive, display_names(archive, collection_names), summaries)))
     return SiteIndex(
         papers=papers,
         documents=tuple(ordered),
         collections=collections,
-        dates=_dates(archive, summaries),
-        tags=_tags(ordered, summaries),
-        letters=_letters(papers),
+        dates=tuple(map(same, _dates(archive, summaries))),
+        tags=tuple(map(same, _tags(ordered, summaries))),
+        # Sorting every title by its folded form is the slowest part; the titles rarely change.
+        letters=_letters(papers) if shared is None else shared(("letters", papers),
+                                                               lambda: tuple(map(same, _letters(papers)))),
         with_code=tuple(p for p in papers if p.has_code),
         positions={g.slug: {p.slug: at for at, p in enumerate(g.papers)} for g in collections},
         collection_by_key={g.slug: g for g in collections},
     )
+
+
+def _same(shared: Shared | None) -> Callable[[Any], Any]:
+    if shared is None:
+        return lambda value: value
+    return lambda value: shared(value, lambda: value)
 
 
 def summarize(document: PaperDocument) -> PaperSummary:
@@ -117,10 +141,13 @@ def _dates(archive: Archive, summaries: dict[str, PaperSummary]) -> tuple[Group,
     # Keyed by URL slug, so "Mar 12" and "mar 12" share one page instead of overwriting each other.
     members: dict[str, list[tuple[str, int, str]]] = {}
     labels: dict[str, str] = {}
+    slugs: dict[str, str] = {}  # a handful of labels, each on thousands of papers
     for paper in archive.papers:
         for appearance in paper.appearances:
             if appearance.date_label:
-                slug = tag_slug(appearance.date_label) or "undated"
+                slug = slugs.get(appearance.date_label)
+                if slug is None:
+                    slug = slugs[appearance.date_label] = tag_slug(appearance.date_label) or "undated"
                 labels[slug] = min(labels.get(slug, appearance.date_label), appearance.date_label)
                 members.setdefault(slug, []).append((appearance.source, appearance.line, paper.slug))
     return tuple(
@@ -170,8 +197,8 @@ def _tags(ordered: list[PaperDocument], summaries: dict[str, PaperSummary]) -> t
 
 def _letters(papers: tuple[PaperSummary, ...]) -> tuple[Letter, ...]:
     groups: dict[str, list[PaperSummary]] = {}
-    for paper in sorted(papers, key=lambda p: (_sort_title(p.title), p.slug)):
-        groups.setdefault(_initial(paper), []).append(paper)
+    for sort_title, _, paper in sorted(((_sort_title(p.title), p.slug, p) for p in papers), key=_TITLE_AND_SLUG):
+        groups.setdefault(_initial(sort_title), []).append(paper)
     ordered = sorted(groups, key=lambda label: (label in ("0–9", "#"), label == "#", label))
     return tuple(Letter(label, _anchor(label), tuple(groups[label])) for label in ordered)
 
@@ -180,8 +207,8 @@ def _sort_title(title: str) -> str:
     return unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().casefold() or title.casefold()
 
 
-def _initial(paper: PaperSummary) -> str:
-    for char in _sort_title(paper.title):
+def _initial(sort_title: str) -> str:
+    for char in sort_title:
         if char.isalpha():
             return char.upper()
         if char.isdigit():

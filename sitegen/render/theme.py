@@ -93,7 +93,28 @@ def _display(project: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def make_environment(project: Path, theme: Theme) -> jinja2.Environment:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory from one build's environment to the next (the preview
+    server's), so an edit does not parse and compile every template again. Jinja looks each one up
+    by template name and file and uses it only if the template's source is unchanged."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str, object]] = {}  # bucket key -> (source checksum, code)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = self._code.get(bucket.key, (None, None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+    def clear(self) -> None:
+        self._code.clear()
+
+
+def make_environment(project: Path, theme: Theme,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     theme_templates = [str(folder / "templates") for folder in theme.folders]
     layers = {
         name: jinja2.FileSystemLoader(theme_templates[index:])
@@ -111,6 +132,10 @@ def make_environment(project: Path, theme: Theme) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One environment serves one build, so templates never change under it; checking each
+        # template file's mtime on every use cost a stat per include per page.
+        auto_reload=False,
+        bytecode_cache=compiled,
     )
 
 
