@@ -3,7 +3,8 @@
 A plain child interpreter (`python -m sitegen.background IN OUT`), not multiprocessing:
 spawn re-imports the caller's main script, which breaks scripts without a `__main__` guard,
 and fork copies whatever locks the caller's threads (the preview server's) hold. Arguments
-and the result travel as pickles in temporary files, so neither side blocks on a pipe.
+and the result travel as pickles in temporary files, so neither side blocks on a pipe; both are
+written and read as streams, never held as one more copy in memory.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable
     """
     with tempfile.TemporaryDirectory(prefix="sitegen-job-") as scratch:
         request, response = Path(scratch) / "request.pickle", Path(scratch) / "response.pickle"
-        request.write_bytes(pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL))
+        with request.open("wb") as stream:
+            pickle.dump((function, args), stream, protocol=pickle.HIGHEST_PROTOCOL)
         environment = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if isinstance(p, str)))
         child = subprocess.Popen([sys.executable, "-m", __name__, str(request), str(response)],
                                  env=environment, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -38,7 +40,8 @@ def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable
             if child.returncode != 0 or not response.is_file():
                 raise RuntimeError(f"the background job {function.__qualname__} stopped with status "
                                    f"{child.returncode}: {errors.decode(errors='replace').strip()[-2000:]}")
-            failed, value = pickle.loads(response.read_bytes())
+            with response.open("rb") as stream:
+                failed, value = pickle.load(stream)
             if failed:
                 raise value
             return value
@@ -52,12 +55,14 @@ def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable
 
 
 def _serve(request: Path, response: Path) -> None:
-    function, args = pickle.loads(request.read_bytes())
+    with request.open("rb") as stream:
+        function, args = pickle.load(stream)
     try:
         outcome = (False, function(*args))
     except Exception as exc:  # noqa: BLE001 - handed to the caller, which raises it
         outcome = (True, exc if _round_trips(exc) else RuntimeError(f"{type(exc).__name__}: {exc}"))
-    response.write_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+    with response.open("wb") as stream:
+        pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _round_trips(exc: Exception) -> bool:

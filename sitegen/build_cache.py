@@ -15,14 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .fingerprint import Fingerprinter, Unfingerprintable
+from .fingerprint import HashedOnce
 from .output import FileState
 from .render.pages import PageJob, RenderMemos
+from .render.theme import CompiledTemplates
 from .search.documents import SearchDocument
+from .search.files import SearchIndexer
 from .search.index import analyze, serialized_index, term_pipeline
+from .search.postings import count_terms, postings_from_counts
+from .search.shards import Posting
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+_ABSENT = object()
 
 
 class Memo(Generic[K, V]):
@@ -35,10 +40,13 @@ class Memo(Generic[K, V]):
 
     def get(self, key: K, make: Callable[[], V]) -> V:
         self._consulted = True
-        if key in self._used:
-            return self._used[key]
-        value = self._kept[key] if key in self._kept else make()
-        self._used[key] = value
+        # One lookup per dict: hashing and comparing a key can cost more than the dict operation.
+        value = self._used.get(key, _ABSENT)
+        if value is _ABSENT:
+            value = self._kept.get(key, _ABSENT)
+            if value is _ABSENT:
+                value = make()
+            self._used[key] = value
         return value
 
     def start(self) -> None:
@@ -61,10 +69,12 @@ class Memo(Generic[K, V]):
 class BuildCache:
     """Memos for each stage, plus what the last build left in each output folder."""
 
-    listings: Memo = field(default_factory=Memo)  # RawListing + names -> ParsedListing
+    listings: Memo = field(default_factory=Memo)  # RawListing + names -> ParsedListing; Entry as parsed -> cleaned
     archives: Memo = field(default_factory=Memo)  # every RawListing + read problems + names -> Archive
     renders: Memo = field(default_factory=Memo)  # all render inputs -> every rendered file
-    pages: Memo = field(default_factory=Memo)  # one page's template set + context fingerprint -> bytes
+    pages: Memo = field(default_factory=Memo)  # settings + one page's template, URL, context function, inputs -> bytes
+    shared: Memo = field(default_factory=Memo)  # a document, summary, group, ... -> the equal one made earlier
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)  # template source -> compiled code
     markdown: Memo = field(default_factory=Memo)  # (Markdown text, top heading level) -> HTML
     paper_sources: Memo = field(default_factory=Memo)  # PaperDocument -> its published index.md
     search: Memo = field(default_factory=Memo)  # search documents + settings -> search files
@@ -72,8 +82,8 @@ class BuildCache:
     written: dict[str, dict[str, FileState]] = field(default_factory=dict)  # output folder -> files
 
     def memos(self) -> tuple[Memo, ...]:
-        return (self.listings, self.archives, self.renders, self.pages, self.markdown, self.paper_sources,
-                self.search, self.analyses)
+        return (self.listings, self.archives, self.renders, self.pages, self.shared, self.markdown,
+                self.paper_sources, self.search, self.analyses)
 
     def start(self) -> None:
         for memo in self.memos():
@@ -86,29 +96,41 @@ class BuildCache:
 
 def page_memos(cache: BuildCache, settings: Hashable) -> RenderMemos:
     """render_site's lookups, backed by CACHE. SETTINGS stands for everything every page depends on
-    besides its own context: the settings, the theme and the digest of all template files."""
-    fingerprints = Fingerprinter()
+    besides its own context: the settings, the theme and the digest of all template files.
+
+    A page is keyed by its context function and that function's inputs (see PageJob), not by the
+    context: building and comparing ten thousand contexts would cost more than the edit. The inputs
+    come from `shared`, which hands back the objects the last build used wherever they are equal, so
+    for an unchanged page the key's hash is remembered and its comparison stops at identity.
+    """
+    # The very object the last build used, so comparing each page's key stops at identity.
+    settings = cache.shared.get(HashedOnce(settings), lambda: HashedOnce(settings))
 
     def page(job: PageJob, make: Callable[[], bytes]) -> bytes:
-        try:
-            key = (settings, job.template, job.url, fingerprints.digest(job.context))
-        except Unfingerprintable:
-            return make()
-        return cache.pages.get(key, make)
+        return cache.pages.get((settings, job.template, job.url, job.make_context, job.inputs), make)
 
-    return RenderMemos(page=page, markdown=cache.markdown.get, paper_source=cache.paper_sources.get)
+    return RenderMemos(page=page, markdown=cache.markdown.get, paper_source=cache.paper_sources.get,
+                       shared=cache.shared.get, templates=cache.templates)
 
 
-def search_index_maker(cache: BuildCache) -> Callable[[tuple[SearchDocument, ...]], dict]:
-    """serialized_index, reusing each unchanged paper's analysis (the per-word work) from CACHE."""
+def search_index_maker(cache: BuildCache) -> SearchIndexer:
+    """The search stage's indexing, reusing each unchanged paper's analysis (the per-word work) from CACHE."""
 
-    def make_index(documents: tuple[SearchDocument, ...]) -> dict:
+    def single_index(documents: tuple[SearchDocument, ...]) -> dict:
         term_of = term_pipeline()
         analyzed = [cache.analyses.get(document, lambda document=document: analyze(document, term_of))
                     for document in documents]
         return serialized_index(documents, analyzed)
 
-    return make_index
+    def postings(documents: tuple[SearchDocument, ...]) -> list[Posting]:
+        term_of = term_pipeline()
+        # Keyed apart from the analyses with positions: a site crossing the shard threshold
+        # between two builds asks for the other kind.
+        return postings_from_counts(
+            cache.analyses.get((document, "term counts"), lambda document=document: count_terms(document, term_of))
+            for document in documents)
+
+    return SearchIndexer(single_index, postings)
 
 
 def folders_digest(folders: Iterable[Path]) -> str:
