@@ -52,15 +52,17 @@ class BuildResult:
 
 def build(project: Path, *, out_dir: Path | None = None, base_url: str | None = None,
           incremental: bool = False, progress: Progress | None = None,
-          cache: BuildCache | None = None) -> BuildResult:
+          cache: BuildCache | None = None, source_date_epoch: int | None = None) -> BuildResult:
     """Build the site. CACHE, kept by the caller from one build to the next, lets a rebuild reuse
-    whatever its inputs did not change; the output is byte-identical either way."""
+    whatever its inputs did not change; the output is byte-identical either way.
+    SOURCE_DATE_EPOCH (the feed's date) defaults to the environment variable of that name."""
     with _settled_heap() as settle:
-        return _build(project, out_dir, base_url, incremental, progress, cache, settle)
+        return _build(project, out_dir, base_url, incremental, progress, cache, source_date_epoch, settle)
 
 
 def _build(project: Path, out_dir: Path | None, base_url: str | None, incremental: bool,
-           progress: Progress | None, cache: BuildCache | None, settle: Callable[[], None]) -> BuildResult:
+           progress: Progress | None, cache: BuildCache | None, source_date_epoch: int | None,
+           settle: Callable[[], None]) -> BuildResult:
     timings: dict[str, float] = {}
     if cache is not None:
         cache.start()
@@ -68,7 +70,8 @@ def _build(project: Path, out_dir: Path | None, base_url: str | None, incrementa
         config = _with_base_url(load_config(project), base_url)
         theme = resolve_theme(config.root, config.theme)
         target = out_dir if out_dir is not None else config.output_path
-        source_date_epoch = _source_date_epoch()
+        if source_date_epoch is None:
+            source_date_epoch = _source_date_epoch()
     with _timed(timings, progress, "ingest"):
         archive = load_archive(config) if cache is None else _cached_archive(config, cache)
     if archive.errors:
@@ -76,7 +79,8 @@ def _build(project: Path, out_dir: Path | None, base_url: str | None, incrementa
     settle()
     with _timed(timings, progress, "documents"):
         sources = read_sources(config.content_path, config.root)
-        documents = make_documents(archive, sources.overrides, sources.pages, config.collection_names)
+        documents = make_documents(archive, sources.overrides, sources.pages, config.collection_names,
+                                   shared=None if cache is None else cache.shared.get)
     settle()
     diagnostics = archive.diagnostics + sources.diagnostics + documents.diagnostics
     # Forgotten first: if writing fails half-way, nothing on disk is vouched for.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ..build import build
@@ -40,8 +41,11 @@ def run(args: argparse.Namespace) -> int:
         remote=args.remote, branch=args.branch, message=args.message, push=args.push, base_url=args.base_url
     )
 
-    def build_site(out_dir: Path, base_url: str) -> None:
-        result = build(project, out_dir=out_dir, base_url=base_url)
+    def build_site(out_dir: Path, base_url: str, commit_time: int | None) -> None:
+        # An explicit SOURCE_DATE_EPOCH wins over the commit's time, as for `sitegen build`.
+        explicit = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        result = build(project, out_dir=out_dir, base_url=base_url,
+                       source_date_epoch=None if explicit else commit_time)
         warnings = f", {len(result.warnings)} warning(s) (details: `sitegen check`)" if result.warnings else ""
         print(f"built {result.pages} pages{warnings}")
 

@@ -23,8 +23,10 @@ from .publish import (
     require_remote,
 )
 
-# (output folder, base_url) -> anything; must raise (SitegenError, BuildFailed) when the build fails.
-BuildSite = Callable[[Path, str], object]
+# (output folder, base_url, source commit time or None) -> anything; must raise (SitegenError,
+# BuildFailed) when the build fails. The commit time dates the feed, so a redeploy of the same
+# commit publishes the same bytes.
+BuildSite = Callable[[Path, str, "int | None"], object]
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def deploy_site(
         )
     with tempfile.TemporaryDirectory(prefix="sitegen-deploy-site-") as scratch:
         site_dir = Path(scratch) / "site"
-        build_site(site_dir, base_url.url)
+        build_site(site_dir, base_url.url, source.commit_time)
         if not (site_dir / "index.html").is_file():
             raise SitegenError(STAGE, None, "the build produced no index.html; refusing to publish an incomplete site")
         message = commit_message(source, __version__, options.message)

@@ -25,6 +25,7 @@ class SourceState:
 
     short_sha: str | None  # None: the repository has no commit yet
     dirty: bool
+    commit_time: int | None = None  # HEAD's committer time, seconds since the epoch
 
     @property
     def label(self) -> str:
@@ -50,7 +51,8 @@ def read_source_state(git: Git, project: Path, output_dir: str) -> SourceState:
         "status", "--porcelain", "--untracked-files=normal", "--",
         project_spec, f":(exclude){output_spec}",
     )
-    return SourceState(short_sha, dirty=bool(status))
+    commit_time = git.output_or_none("log", "-1", "--format=%ct", "HEAD") if short_sha else None
+    return SourceState(short_sha, dirty=bool(status), commit_time=int(commit_time) if commit_time else None)
 
 
 def commit_message(source: SourceState, version: str, custom: str | None = None) -> str:

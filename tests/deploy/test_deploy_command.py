@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,14 @@ def test_rejected_push(sandbox: Sandbox, git_sandbox: Path, capsys: pytest.Captu
     assert deploy(sandbox) == 1
     err = capsys.readouterr().err
     assert "rejected" in err and "someone else deployed" in err and "git fetch origin gh-pages" in err
+
+
+def test_the_feed_is_dated_by_the_source_commit(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert deploy(sandbox, "--base-url", "https://example.org/tiny/") == 0
+    committed = int(git(sandbox.work, "log", "-1", "--format=%ct", "HEAD"))
+    stamp = datetime.fromtimestamp(committed, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert f"<updated>{stamp}</updated>" in sandbox.remote_file("feed.xml")
+    # Deploying the same commit again publishes the same bytes: no new commit.
+    assert deploy(sandbox, "--base-url", "https://example.org/tiny/") == 0
+    assert len(sandbox.remote_log()) == 1

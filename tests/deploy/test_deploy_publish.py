@@ -17,7 +17,7 @@ from sitegen.model import Diagnostic
 def site_builder(pages: dict[str, str], seen_base_urls: list[str] | None = None):
     """A build stand-in that writes PAGES; the publisher only needs a folder of files."""
 
-    def build_site(out_dir: Path, base_url: str) -> None:
+    def build_site(out_dir: Path, base_url: str, commit_time: int | None) -> None:
         if seen_base_urls is not None:
             seen_base_urls.append(base_url)
         for name, text in pages.items():
@@ -146,7 +146,7 @@ def test_custom_remote_and_branch(sandbox: Sandbox, git_sandbox: Path):
     ],
 )
 def test_failed_build_is_never_published(sandbox: Sandbox, failure: Exception):
-    def failing_build(out_dir: Path, base_url: str) -> None:
+    def failing_build(out_dir: Path, base_url: str, commit_time: int | None) -> None:
         (out_dir / "partial.html").parent.mkdir(parents=True, exist_ok=True)
         (out_dir / "partial.html").write_text("half a site")
         raise failure
