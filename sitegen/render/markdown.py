@@ -38,13 +38,18 @@ def render_markdown(md: MarkdownIt, text: str, top_level: int = 2) -> Markup:
     simple = simple_paragraph(md, text)
     if simple is not None:
         return Markup(simple)
+    return Markup(parsed_and_rendered(md, text, top_level))
+
+
+def parsed_and_rendered(md: MarkdownIt, text: str, top_level: int = 2) -> str:
+    """render_markdown without the plain-paragraph shortcut: markdown-it's own parse and render."""
     tokens = md.parse(text)
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = top_level - min(levels) if levels else 0
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
-    return Markup(md.renderer.render(tokens, md.options, {}))
+    return md.renderer.render(tokens, md.options, {})
 
 
 def simple_paragraph(md: MarkdownIt, text: str) -> str | None:
