@@ -80,7 +80,7 @@ def _build(project: Path, out_dir: Path | None, base_url: str | None, incrementa
     with _timed(timings, progress, "documents"):
         sources = read_sources(config.content_path, config.root)
         documents = make_documents(archive, sources.overrides, sources.pages, config.collection_names,
-                                   shared=None if cache is None else cache.shared.get)
+                                   shared=None if cache is None else cache.shared_documents.get)
     settle()
     diagnostics = archive.diagnostics + sources.diagnostics + documents.diagnostics
     # Forgotten first: if writing fails half-way, nothing on disk is vouched for.

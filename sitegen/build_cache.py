@@ -73,7 +73,10 @@ class BuildCache:
     archives: Memo = field(default_factory=Memo)  # every RawListing + read problems + names -> Archive
     renders: Memo = field(default_factory=Memo)  # all render inputs -> every rendered file
     pages: Memo = field(default_factory=Memo)  # settings + one page's template, URL, context function, inputs -> bytes
-    shared: Memo = field(default_factory=Memo)  # a document, summary, group, ... -> the equal one made earlier
+    shared: Memo = field(default_factory=Memo)  # a summary, group, ... of the render -> the equal one made earlier
+    # The same for the documents stage, apart: it runs on every build, the render not (a no-change
+    # build answers from `renders`), and one memo for both would forget the render's objects then.
+    shared_documents: Memo = field(default_factory=Memo)  # a paper's document -> the equal one made earlier
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)  # template source -> compiled code
     markdown: Memo = field(default_factory=Memo)  # (Markdown text, top heading level) -> HTML
     paper_sources: Memo = field(default_factory=Memo)  # PaperDocument -> its published index.md
@@ -82,7 +85,7 @@ class BuildCache:
     written: dict[str, dict[str, FileState]] = field(default_factory=dict)  # output folder -> files
 
     def memos(self) -> tuple[Memo, ...]:
-        return (self.listings, self.archives, self.renders, self.pages, self.shared, self.markdown,
+        return (self.listings, self.archives, self.renders, self.pages, self.shared, self.shared_documents, self.markdown,
                 self.paper_sources, self.search, self.analyses)
 
     def start(self) -> None:
