@@ -7,12 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from markupsafe import Markup
 
 from benchmarks.synthetic import render_listing
 from sitegen.build import build
 from sitegen.build_cache import BuildCache
-from sitegen.fingerprint import Fingerprinter, Unfingerprintable
 from tests.conftest import REPO_ROOT
 from tests.perf.perf_helpers import Project, snapshot
 
@@ -181,17 +179,6 @@ def test_source_date_epoch_reaches_the_feed_through_the_cache(tmp_path, monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(project.root, incremental=True, cache=cache)
     assert b"2023-11-14T22:13:20Z" in (project.root / "site" / "feed.xml").read_bytes()
-
-
-def test_fingerprints_tell_markup_from_text_and_see_deep_changes():
-    fingerprints = Fingerprinter()
-    assert fingerprints.digest({"x": Markup("<b>")}) != fingerprints.digest({"x": "<b>"})
-    assert fingerprints.digest((1, "a", None)) == Fingerprinter().digest((1, "a", None))
-    assert fingerprints.digest((1, True)) != fingerprints.digest((1, 1))
-    assert fingerprints.digest({"a": ("x", "y")}) != fingerprints.digest({"a": ("xy",)})
-    assert fingerprints.digest([["a"], "b"]) != fingerprints.digest([["a", "b"]])
-    with pytest.raises(Unfingerprintable):
-        fingerprints.digest({"x": object()})
 
 
 def test_the_seed_archive_rebuilds_identically_through_the_cache(seed_project, tmp_path):
