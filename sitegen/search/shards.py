@@ -9,20 +9,26 @@ The browser fetches only the shards its query terms fall in and computes lunr's 
 
 Files, all under search/ and named by number (the manifest's version string busts caches):
 - manifest.json: fields, paper count, the first term of every posting shard and term list,
-  the collection names, and the papers per document chunk;
+  the first key of every prefix file, the collection names, and the papers per document chunk;
 - terms/N.json: sorted runs of terms only, read to expand wildcards and fuzzy terms;
-- postings/N.json: {"terms": [...], "postings": [per term: per field: [doc gaps, weights]]};
-  a common term's entry is {"head": per field postings of its highest-impact papers,
-  "common": its number in the vectors, "papers": how many papers have it,
+- postings/N.json: {"first": the number of its first term, "terms": [...], "postings": [per
+  term: per field: [doc gaps, weights]]}; a common term's entry is {"head": per field postings
+  of its highest-impact papers, "papers": how many papers have it,
   "tiers": [[highest impact, papers, tiers file], ...]};
-- tiers/N.json: per field postings of the next papers of one common term, by falling impact;
+- prefixes/N.json: {"keys": [...], "entries": [...]}: for each prefix that starts two or more
+  terms (terms first..end-1), keyed by their longest common prefix, {"first", "end", "papers",
+  "head", "tiers"}: the papers with any of those terms and their summed impacts, as one field,
+  the last of them left out when there are many (a tier whose file is -1);
+- tiers/N.json: per field postings of the next papers of one common term or prefix, by falling impact;
 - docs/N.json: what results show, for a run of papers in index order;
-- vectors/N.json: for the same papers, [common term number gaps, impacts].
+- vectors/N.json: for the same papers, [gaps between the numbers of their terms, impacts].
 
 A term's impact in a paper is the sum of its weights over the fields. For a query whose
 clauses are all optional and search every field, lunr's score is the sum over query terms of
 a per-term factor times that impact, so the browser can rank the top results from the heads
 and fetch a tier (or a paper's vector) only while a paper could still overtake one it shows.
+A typed prefix adds the same factor to every term it expands to, so its part of the score is
+that factor times the prefix list's impact.
 
 Papers are numbered by their order in the index's document list (sorted by id), so postings
 store small gaps between numbers instead of ids. Weights are stored as integers in
@@ -38,10 +44,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .documents import SearchDocument
+from .impacts import TermImpacts, shared_prefixes, term_impacts, vector_files
 from .index import dump_json
 
 SHARDED_INDEX_FORMAT = "lunr-sharded"
 WEIGHT_SCALE = 1000  # lunr keeps field-vector components to three decimals
+NOT_STORED = -1  # the file number of a prefix list's last papers, which are left out
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,16 @@ class ShardLayout:
     tier_growth: int = 4
     # Past this, a query that needs a little more of a very common term would fetch far more.
     max_tier_papers: int = 2048
+    # A prefix at least this long that starts two or more terms gets a list of its own: the
+    # papers with any of them and their summed impacts, so ranking what a reader is typing
+    # ("lan" -> language, landscape, lane, ...) reads one list instead of one per word.
+    # search.js completes the last word from its third letter on.
+    prefix_min_length: int = 3
+    # A prefix list keeps its head and this many tiers (2,720 papers by default); the rest is
+    # listed as one tier that is not stored ([highest impact, papers, -1]): ranking the best few
+    # seldom gets that far, and the browser then expands the prefix word by word instead. The
+    # full lists would add half again to the index.
+    prefix_tiers: int = 3
 
 
 DEFAULT_LAYOUT = ShardLayout()
@@ -93,29 +111,41 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
     """sharded_search_files from the postings themselves (every term, in lunr.js order), for a
     caller that computes them without serializing a whole lunr index first."""
     fields = list(fields)
-    tiers = _Tiers(layout, len(documents))
+    impacts = term_impacts(postings, len(documents))
+    tiers = _Tiers(layout, impacts)
     # Each entry's JSON is made once: it sizes the files and then goes into them as it is.
-    entries = [(posting.term, _json(tiers.entry(posting))) for posting in postings]
+    entries = [(posting.term, _json(tiers.term_entry(number, posting))) for number, posting in enumerate(postings)]
     posting_shards = list(_runs(entries, lambda entry: len(entry[0]) + len(entry[1]) + 4, layout.postings_bytes))
-    term_runs = list(_runs([posting.term for posting in postings], lambda term: len(term) + 3, layout.terms_bytes))
+    terms = [posting.term for posting in postings]
+    term_runs = list(_runs(terms, lambda term: len(term) + 3, layout.terms_bytes))
+    prefix_entries = [(key, dump_json(tiers.prefix_entry(first, end)))
+                      for key, first, end in shared_prefixes(terms, layout.prefix_min_length)]
+    prefix_shards = list(_runs(prefix_entries, lambda entry: len(entry[0]) + len(entry[1]) + 4, layout.postings_bytes))
     collection_names = sorted({name for document in documents for name in document.collections})
     collection_number = {name: number for number, name in enumerate(collection_names)}
     per_file = layout.papers_per_docs_file
     doc_runs = [documents[start:start + per_file] for start in range(0, len(documents), per_file)]
 
     pieces: dict[str, bytes] = {}
+    first_term = 0
     for number, shard in enumerate(posting_shards):
-        # dump_json({"terms": ..., "postings": ...}) would give these very bytes (keys sorted).
+        # dump_json({"first": ..., "postings": ..., "terms": ...}) would give these very bytes (keys sorted).
         pieces[f"postings/{number}.json"] = (
-            b'{"postings":[' + b",".join(entry for _, entry in shard) + b'],"terms":'
-            + dump_json([term for term, _ in shard]) + b"}"
+            b'{"first":' + str(first_term).encode() + b',"postings":[' + b",".join(entry for _, entry in shard)
+            + b'],"terms":' + dump_json([term for term, _ in shard]) + b"}"
+        )
+        first_term += len(shard)
+    for number, shard in enumerate(prefix_shards):
+        pieces[f"prefixes/{number}.json"] = (
+            b'{"entries":[' + b",".join(entry for _, entry in shard) + b'],"keys":'
+            + dump_json([key for key, _ in shard]) + b"}"
         )
     pieces.update(tiers.pieces)
-    for number, terms in enumerate(term_runs):
-        pieces[f"terms/{number}.json"] = dump_json(terms)
+    for number, run in enumerate(term_runs):
+        pieces[f"terms/{number}.json"] = dump_json(run)
     for number, run in enumerate(doc_runs):
         pieces[f"docs/{number}.json"] = dump_json([_result_data(document, collection_number) for document in run])
-    for number, data in enumerate(tiers.vector_files(per_file)):
+    for number, data in enumerate(vector_files(impacts, per_file)):
         pieces[f"vectors/{number}.json"] = data
 
     manifest = {
@@ -126,7 +156,8 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
         # One hash over every piece: a rebuilt site never pairs a cached old shard with a new one.
         "version": _short_hash(b"".join(name.encode() + b"\0" + data for name, data in sorted(pieces.items()))),
         "postings": [shard[0][0] for shard in posting_shards],
-        "terms": [terms[0] for terms in term_runs],
+        "terms": [run[0] for run in term_runs],
+        "prefixes": {"min_length": layout.prefix_min_length, "files": [shard[0][0] for shard in prefix_shards]},
         "documents": {"per_file": per_file, "collections": collection_names},
         "weight_scale": WEIGHT_SCALE,
     }
@@ -136,37 +167,53 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
 
 
 class _Tiers:
-    """Collects, while posting files are laid out, the tier files of common terms and each
-    paper's impact in every common term (its vector, read to settle a close ranking)."""
+    """Lays out, as entries are made, the tier files of common terms and of prefix lists."""
 
-    def __init__(self, layout: ShardLayout, papers: int):
+    def __init__(self, layout: ShardLayout, impacts: TermImpacts):
         self.layout = layout
-        self.papers = papers
+        self.impacts = impacts
         self.pieces: dict[str, bytes] = {}
-        self.common_terms = 0
-        # Per common term: (its number, its papers, its impacts there), turned into vectors at the end.
-        self.impacts: list[tuple[int, np.ndarray, np.ndarray]] = []
 
-    def entry(self, posting: Posting) -> list | dict:
-        """What a posting file holds for POSTING: all of it, or a common term's head and tiers."""
-        layout = self.layout
-        if sum(len(gaps) for gaps, _ in posting.fields) <= 2 * layout.head_papers:
-            return posting.as_json()  # no more papers than postings: no need to count them
-        by_field = [dict(zip(_numbers(gaps), weights)) for gaps, weights in posting.fields]
-        largest = max(by_field, key=len)
-        impact = dict(largest)
-        for field in by_field:
-            if field is not largest:
-                for paper, weight in field.items():
-                    impact[paper] = impact.get(paper, 0) + weight
-        if len(impact) <= 2 * layout.head_papers:
+    def term_entry(self, number: int, posting: Posting) -> list | dict:
+        """What a posting file holds for POSTING (term NUMBER): all of it, or a common term's head and tiers."""
+        papers, impacts = self.impacts.of_term(number)
+        if len(papers) <= 2 * self.layout.head_papers:
             return posting.as_json()
-        number = self.common_terms
-        self.common_terms += 1
-        self.impacts.append((number, np.fromiter(impact.keys(), np.int64, len(impact)),
-                             np.fromiter(impact.values(), np.int64, len(impact))))
-        by_impact = sorted(impact)
-        by_impact.sort(key=impact.__getitem__, reverse=True)  # stable: equal impacts stay in paper order
+        by_field = [dict(zip(_numbers(gaps), weights)) for gaps, weights in posting.fields]
+        tiers = self._cut(papers, impacts)
+        impact = dict(zip(papers.tolist(), impacts.tolist()))
+        rest = []
+        for tier in tiers[1:]:
+            rest.append([impact[tier[0]], len(tier), len(self.pieces)])
+            self.pieces[f"tiers/{len(self.pieces)}.json"] = _json(_field_postings(by_field, tier))
+        return {"head": _field_postings(by_field, tiers[0]), "papers": len(papers), "tiers": rest}
+
+    def prefix_entry(self, first: int, end: int) -> dict:
+        """A prefix list: the papers with any of terms FIRST..END-1 and their summed impacts, as
+        one field, in a head and tiers like a common term's."""
+        papers, impacts = self.impacts.summed(first, end)
+        entry: dict = {"first": first, "end": end, "papers": len(papers)}
+        if len(papers) <= 2 * self.layout.head_papers:
+            entry["head"] = [[list(_gaps(papers.tolist())), impacts.tolist()]]
+            entry["tiers"] = []
+            return entry
+        impact = dict(zip(papers.tolist(), impacts.tolist()))
+        tiers = self._cut(papers, impacts)
+        stored, left = tiers[1:1 + self.layout.prefix_tiers], tiers[1 + self.layout.prefix_tiers:]
+        rest = []
+        for tier in stored:
+            rest.append([impact[tier[0]], len(tier), len(self.pieces)])
+            self.pieces[f"tiers/{len(self.pieces)}.json"] = _json(_summed_postings(impact, tier))
+        if left:
+            rest.append([impact[left[0][0]], sum(map(len, left)), NOT_STORED])
+        entry["head"] = _summed_postings(impact, tiers[0])
+        entry["tiers"] = rest
+        return entry
+
+    def _cut(self, papers: np.ndarray, impacts: np.ndarray) -> list[list[int]]:
+        """PAPERS by falling impact (equal impacts in paper order), in a head and growing tiers."""
+        layout = self.layout
+        by_impact = papers[np.lexsort((papers, -impacts))].tolist()
         tiers = []
         start, size = 0, layout.head_papers
         while start < len(by_impact):
@@ -175,37 +222,13 @@ class _Tiers:
             end = len(by_impact) if len(by_impact) - (start + size) < following // 2 else start + size
             tiers.append(by_impact[start:end])
             start, size = end, following
-        rest = []
-        for tier in tiers[1:]:
-            rest.append([impact[tier[0]], len(tier), len(self.pieces)])
-            self.pieces[f"tiers/{len(self.pieces)}.json"] = _json(_field_postings(by_field, tier))
-        return {"head": _field_postings(by_field, tiers[0]), "common": number, "papers": len(impact), "tiers": rest}
+        return tiers
 
 
-    def vector_files(self, per_file: int) -> Iterator[bytes]:
-        """vectors/N.json in order: for each paper, [gaps between its common terms' numbers, impacts]."""
-        if self.impacts:
-            papers = np.concatenate([papers for _, papers, _ in self.impacts])
-            numbers = np.concatenate([np.full(len(papers), number, np.int64) for number, papers, _ in self.impacts])
-            impacts = np.concatenate([impacts for _, _, impacts in self.impacts])
-        else:
-            papers = numbers = impacts = np.zeros(0, np.int64)
-        order = np.lexsort((numbers, papers))  # by paper, then by term number
-        papers, numbers, impacts = papers[order], numbers[order], impacts[order]
-        gaps = np.diff(numbers, prepend=0)
-        starts = np.searchsorted(papers, np.arange(self.papers + 1))
-        firsts = starts[:-1][starts[:-1] < starts[1:]]
-        gaps[firsts] = numbers[firsts]  # each paper's first number counts from 0
-        gap_list, impact_list, bounds = gaps.tolist(), impacts.tolist(), starts.tolist()
-
-        def vector(paper: int) -> str:
-            start, end = bounds[paper], bounds[paper + 1]
-            return ("[[" + ",".join(map(str, gap_list[start:end])) + "],["
-                    + ",".join(map(str, impact_list[start:end])) + "]]")
-
-        for start in range(0, self.papers, per_file):
-            yield ("[" + ",".join(vector(paper) for paper in range(start, min(start + per_file, self.papers)))
-                   + "]").encode()
+def _summed_postings(impact: dict[int, int], papers: list[int]) -> list:
+    """[[doc gaps, impacts]] of PAPERS, in paper order: a prefix list's one field."""
+    chosen = sorted(papers)
+    return [[list(_gaps(chosen)), [impact[paper] for paper in chosen]]]
 
 
 def _json(data: list | dict) -> bytes:

@@ -6,7 +6,8 @@ TokenSet and query parser, the way sharded.js uses lunr.js's.
 
 `query` ranks every match, fetching every tier of a common term first; `top` ranks only the
 best K of a plain query (every clause optional and over every field, not fuzzy), fetching a
-term's tiers only while a paper not yet seen in them could still change those K.
+term's tiers only while a paper not yet seen in them could still change those K; there a
+trailing wildcard reads its prefix list instead of each term it expands to.
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ def _running_sum(gaps):
 
 # Past this many papers whose rank is open, fetching the next tiers is cheaper than their vectors.
 MAX_VECTORS = 16
+NOT_STORED = -1  # the file of a prefix list's last papers, left out of the index
+
+
+class _NotStored(Exception):
+    """The best K need more of a prefix list than the index stores."""
+
+
+PREFIX_LIST = " "  # prefix lists are kept beside terms under this + their key: no term holds a space
 
 
 class ShardedReader:
@@ -76,10 +85,14 @@ class ShardedReader:
         # term -> per field {paper number: weight in thousandths}, for the papers loaded so far
         self.postings: dict[str, list[dict[int, int]]] = {}
         self.tiers: dict[str, _Tiers] = {}
-        self.common: dict[str, int] = {}  # a common term's number in the papers' vectors
-        self.vectors: dict[int, dict[int, int]] = {}  # paper -> {common term number: impact}
+        self.numbers: dict[str, int] = {}  # a term's number in the papers' vectors
+        self.posting_terms: dict[int, list[str]] = {}
+        self.prefix_keys: dict[int, list[str]] = {}
+        self.prefix_ranges: dict[str, tuple[int, int]] = {}  # PREFIX_LIST + key -> its terms' numbers
+        self.vectors: dict[int, dict[int, int]] = {}  # paper -> {term number: impact}
         self.term_lists: dict[int, list[str]] = {}
         self.fetched: set[str] = set()
+        self.fell_back = False  # a top K went past a prefix list's stored papers
 
     def _read(self, name: str):
         self.fetched.add(name)
@@ -98,24 +111,67 @@ class ShardedReader:
 
     def _load_postings(self, number: int) -> None:
         shard = self._read(f"postings/{number}.json")
-        for term, entry in zip(shard["terms"], shard["postings"]):
+        self.posting_terms[number] = shard["terms"]
+        for position, (term, entry) in enumerate(zip(shard["terms"], shard["postings"])):
+            self.numbers[term] = shard["first"] + position
             if isinstance(entry, dict):
                 self._add(term, entry["head"])
                 self.tiers[term] = _Tiers(entry["tiers"], entry["papers"])
-                self.common[term] = entry["common"]
             else:
                 self._add(term, entry)
 
+    def _load_prefixes(self, number: int) -> None:
+        shard = self._read(f"prefixes/{number}.json")
+        self.prefix_keys[number] = shard["keys"]
+        for key, entry in zip(shard["keys"], shard["entries"]):
+            self.prefix_ranges[PREFIX_LIST + key] = (entry["first"], entry["end"])
+            self._add(PREFIX_LIST + key, entry["head"])
+            self.tiers[PREFIX_LIST + key] = _Tiers(entry["tiers"], entry["papers"])
+
+    def _first_at_or_after(self, kind: str, text: str) -> str | None:
+        """The first posting term or prefix key at or after TEXT: in the file TEXT sorts into, or first in the next."""
+        firsts = self.manifest["prefixes"]["files"] if kind == "prefixes" else self.manifest["postings"]
+        loaded = self.prefix_keys if kind == "prefixes" else self.posting_terms
+        load = self._load_prefixes if kind == "prefixes" else self._load_postings
+        for number in range(max(0, self._file_for(firsts, text)), len(firsts)):
+            if number not in loaded:
+                load(number)
+            items = loaded[number]
+            at = bisect.bisect_left([_utf16(item) for item in items], _utf16(text))
+            if at < len(items):
+                return items[at]
+        return None
+
+    def _listable_prefix(self, clause, term: str) -> str | None:
+        prefixes = self.manifest.get("prefixes")
+        if not prefixes or clause.edit_distance > 0 or term.find("*") != len(term) - 1:
+            return None
+        prefix = term[:-1]
+        return prefix if len(prefix) >= prefixes["min_length"] else None
+
+    def _resolve_prefix(self, prefix: str) -> tuple[str | None, list[str]]:
+        """(the prefix list P* reads, or None and the at most one term it expands to)."""
+        key = self._first_at_or_after("prefixes", prefix)
+        if key is not None and key.startswith(prefix):
+            return PREFIX_LIST + key, []
+        term = self._first_at_or_after("postings", prefix)
+        return None, [term] if term is not None and term.startswith(prefix) else []
+
+    def _vector_impact(self, doc: int, key: str) -> int:
+        first, end = self.prefix_ranges.get(key) or (self.numbers[key], self.numbers[key] + 1)
+        return sum(impact for number, impact in self.vectors[doc].items() if first <= number < end)
+
     def _load_next_tier(self, term: str) -> None:
         tiers = self.tiers[term]
+        if tiers.rest[tiers.loaded][2] == NOT_STORED:
+            raise _NotStored(term)
         self._add(term, self._read(f"tiers/{tiers.rest[tiers.loaded][2]}.json"))
         tiers.loaded += 1
 
     def _load_vector(self, doc: int) -> None:
         per_file = self.manifest["documents"]["per_file"]
-        numbers, impacts = self._read(f"vectors/{doc // per_file}.json")[doc % per_file]
-        common = list(_running_sum(numbers))
-        self.vectors[doc] = dict(zip(common, impacts))
+        gaps, impacts = self._read(f"vectors/{doc // per_file}.json")[doc % per_file]
+        self.vectors[doc] = dict(zip(_running_sum(gaps), impacts))
 
     def _finished(self, term: str) -> bool:
         return term not in self.tiers or self.tiers[term].finished
@@ -264,17 +320,39 @@ class ShardedReader:
         hits.sort(key=lambda hit: -hit[1])
         return [(self.paper_id(doc), score) for doc, score in hits]
 
-    def top(self, query: Query, k: int) -> TopHits:
+    def top(self, query: Query, k: int, word_by_word: bool = False) -> TopHits:
         """The best K of a plain query, ranked as lunr would, from as few tiers as that needs."""
         if not self.is_plain(query):
             hits = self.query(query)
             return TopHits(hits[:k], len(hits), complete=True)
-        vector: dict[str, float] = {}  # the query vector, the same in every field
-        for clause, expansions in self._plan(query):
+        try:
+            return self._top(query, k, word_by_word)
+        except _NotStored:
+            self.fell_back = True
+            return self.top(query, k, word_by_word=True)
+
+    def _top(self, query: Query, k: int, word_by_word: bool) -> TopHits:
+        vector: dict[str, float] = {}  # the query vector, the same in every field: term or prefix list -> boost
+        exact_terms: dict[str, float] = {}
+        ranges: list[tuple[int, int, float]] = []
+        for clause in query.clauses:
+            terms = (self.pipeline.run_string(clause.term, {"fields": clause.fields})
+                     if clause.use_pipeline else [clause.term])
+            prefix = self._listable_prefix(clause, terms[0]) if len(terms) == 1 and not word_by_word else None
+            if prefix is not None:
+                key, expanded = self._resolve_prefix(prefix)
+                if key is not None:
+                    vector[key] = vector.get(key, 0) + clause.boost
+                    ranges.append((*self.prefix_ranges[key], clause.boost))
+                    continue
+                expansions = [expanded]
+            else:
+                expansions = [self._expand(clause, term) for term in terms]
             for expanded in expansions:
                 for term in expanded:
                     vector[term] = vector.get(term, 0) + clause.boost
-        magnitude = math.sqrt(sum(boost * boost for boost in vector.values()))
+                    exact_terms[term] = exact_terms.get(term, 0) + clause.boost
+        magnitude = math.sqrt(self._squared_magnitude(exact_terms, ranges))
         terms = list(vector)
         factor = {term: (vector[term] / magnitude if magnitude else 0.0) / self.scale for term in terms}
         rounds = 0
@@ -291,9 +369,23 @@ class ShardedReader:
         complete = all(self._finished(term) for term in terms)
         at_least = max([len(ranked)] + [self.tiers[term].papers for term in terms if term in self.tiers])
         shown = [(self.paper_id(doc), self._score(doc, vector, magnitude)
-                  if exact and doc not in self.vectors else lower)
+                  if exact and doc not in self.vectors and not ranges else lower)
                  for doc, lower, _, exact, _ in ranked[:k]]
         return TopHits(shown, len(ranked) if complete else at_least, complete, rounds)
+
+    def _squared_magnitude(self, exact_terms: dict[str, float], ranges: list[tuple[int, int, float]]) -> float:
+        """|query vector|^2: each of EXACT_TERMS has its boost plus those of the prefix RANGES it
+        is in, and every other term in a range theirs."""
+        def covering(number: int) -> float:
+            return sum(boost for first, end, boost in ranges if first <= number < end)
+        points = sorted(point for first, end, _ in ranges for point in (first, end))
+        squares = 0.0
+        for here, after in zip(points, points[1:]):
+            squares += (after - here) * covering(here) ** 2
+        for term, boost in exact_terms.items():
+            around = covering(self.numbers[term])
+            squares += (boost + around) ** 2 - around ** 2
+        return squares
 
     def _bounds(self, terms: list[str], factor: dict[str, float]):
         """Every paper seen so far as (doc, lower, upper, exact, unseen terms), best lower first,
@@ -308,10 +400,10 @@ class ShardedReader:
                     known[term] = known.get(term, 0) + weights[doc]
         ranked = []
         for doc, known in impacts.items():  # in the order first met
-            if doc in self.vectors:  # every common term's impact is known, zero where absent
+            if doc in self.vectors:  # every term's impact is known, zero where absent
                 for term in terms:
-                    if term in self.common:
-                        known[term] = self.vectors[doc].get(self.common[term], 0)
+                    if term in self.tiers:
+                        known[term] = self._vector_impact(doc, term)
             lower = sum(factor[term] * known[term] for term in terms if term in known)
             missing = [term for term in unfinished if term not in known]
             upper = lower + sum(factor[term] * self.tiers[term].bound for term in missing)
@@ -329,17 +421,24 @@ class ShardedReader:
         best_after = [unseen_bound] * (len(ranked) + 1)
         for position in range(len(ranked) - 1, -1, -1):
             best_after[position] = max(best_after[position + 1], ranked[position][2])
-        for position in range(min(k, len(ranked))):
-            threshold = ranked[position][1]
-            if threshold >= best_after[position + 1]:
-                continue
-            contenders = [entry for entry in ranked[position + 1:] if entry[2] > threshold]
-            papers = [entry[0] for entry in contenders] if len(contenders) <= MAX_VECTORS else []
-            open_ = [(0.0, unfinished)] if unseen_bound > threshold else []
-            if not papers:
-                open_ += [(entry[1], entry[4]) for entry in contenders]
-            return self._cheapest_tiers(open_, threshold, unfinished, factor), papers
-        return [], []
+        open_places = [position for position in range(min(k, len(ranked)))
+                       if ranked[position][1] < best_after[position + 1]]
+        if not open_places:
+            return [], []
+        # One round asks for the vectors of every paper that could overtake one of the K at an
+        # open place, when they are few; many are settled by tiers instead.
+        contenders = sorted({rank for position in open_places for rank in range(position + 1, len(ranked))
+                             if ranked[rank][2] > ranked[position][1]})
+        if len(contenders) <= MAX_VECTORS:
+            lowest = min(ranked[position][1] for position in open_places)
+            wanted = (self._cheapest_tiers([(0.0, unfinished)], lowest, unfinished, factor)
+                      if unseen_bound > lowest else [])
+            return wanted, [ranked[rank][0] for rank in contenders]
+        first = open_places[0]
+        threshold = ranked[first][1]
+        open_ = [(0.0, unfinished)] if unseen_bound > threshold else []
+        open_ += [(entry[1], entry[4]) for entry in ranked[first + 1:] if entry[2] > threshold]
+        return self._cheapest_tiers(open_, threshold, unfinished, factor), []
 
     def _cheapest_tiers(self, open_, threshold: float, unfinished: list[str], factor) -> list[str]:
         """Next tiers to fetch, chosen greedily by how much they lower the upper bounds of the

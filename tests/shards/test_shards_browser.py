@@ -106,7 +106,7 @@ RUN_BOTH = """async ([shardedManifestUrl, singleIndexUrl, queries, typed]) => {
 TYPED_QUERIES = ("graph neural networks", "+language -model", "title:diffusion vid", "laplaci")
 
 # The header box's question: only the best K, from as few tiers and vectors as they need.
-RUN_TOP = """async ([shardedManifestUrl, queries, k]) => {
+RUN_TOP = """async ([shardedManifestUrl, queries, k, typed]) => {
   const lunr = window.lunr;
   const fetchJson = (url) => fetch(url).then((response) => response.json());
   const manifest = await fetchJson(shardedManifestUrl);
@@ -115,6 +115,11 @@ RUN_TOP = """async ([shardedManifestUrl, queries, k]) => {
   for (const text of queries) {
     const query = new lunr.Query(manifest.fields);
     new lunr.QueryParser(text, query).parse();
+    if (typed) {
+      const last = query.clauses[query.clauses.length - 1];
+      query.clause({term: last.term, fields: last.fields, boost: last.boost / 2, usePipeline: false,
+                    wildcard: lunr.Query.wildcard.TRAILING, presence: lunr.Query.presence.OPTIONAL});
+    }
     const hits = await sharded.query(query, k);  // all of them when the query is not plain
     const shown = hits.slice(0, k);
     const docs = await sharded.documents(shown.map((hit) => hit.ref));
@@ -129,12 +134,27 @@ RUN_TOP = """async ([shardedManifestUrl, queries, k]) => {
 def test_browser_top_k_from_tiers_is_lunrs_top_k(open_page, sharded_site, k):
     url, _, index = sharded_site
     page = open_search_page(open_page, url, "diffusion")
-    answers = page.evaluate(RUN_TOP, [url + "search-small/manifest.json", list(QUERIES), k])
+    answers = page.evaluate(RUN_TOP, [url + "search-small/manifest.json", list(QUERIES), k, False])
     for text in QUERIES:
         answer = answers[text]
         assert_same_top(lunr_results(index, text),
                         TopHits([tuple(hit) for hit in answer["hits"]], answer["total"], answer["complete"]), k)
     assert not answers["learning model representation"]["complete"]
+
+
+@pytest.mark.parametrize("k", [8, 30])
+def test_browser_top_k_while_typing_reads_prefix_lists_and_is_lunrs_top_k(open_page, sharded_site, k):
+    url, _, index = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    before = len(page.requests)
+    # At 30, "language model" and "data gen" need more of a prefix list than SMALL_LAYOUT keeps.
+    typed = ["graph neu", "language model", "data gen", "video gen", "diffusion mod"]
+    answers = page.evaluate(RUN_TOP, [url + "search-small/manifest.json", typed, k, True])
+    for text in typed:
+        answer = answers[text]
+        assert_same_top(lunr_results(index, text, typed_prefix=True),
+                        TopHits([tuple(hit) for hit in answer["hits"]], answer["total"], answer["complete"]), k)
+    assert any("/search-small/prefixes/" in request for request in page.requests[before:])
 
 
 def run_both(page, url: str, queries, typed: bool) -> dict:

@@ -208,3 +208,29 @@ def test_several_common_words_settle_their_top_k_before_loading_everything(seed_
     assert not top.complete
     assert len(fetched) < sum(len(reader.tiers[term].rest) for term in ("learn", "model", "represent"))
     assert len(tiers) > 100
+
+
+@pytest.mark.parametrize("text", ["graph neu", "diffusion mod", "lang", "video gen"])
+def test_a_typed_prefix_reads_one_prefix_list_not_every_word_it_starts(seed_index, text):
+    index, files = seed_index
+    reader = ShardedReader(files)
+    query = reader.new_query()
+    QueryParser(text, query).parse()
+    add_typed_prefix(query)
+    top = reader.top(query, 8)
+    assert_same_top(lunr_results(index, text, typed_prefix=True), top, 8)
+    assert any(name.startswith("prefixes/") for name in reader.fetched)
+    assert not any(name.startswith("terms/") for name in reader.fetched)  # no word list to expand it
+    assert any(key.startswith(" " + text.split()[-1]) for key in reader.prefix_ranges)
+
+
+@pytest.mark.parametrize("text", ["language model", "data gen"])
+def test_past_a_prefix_lists_stored_papers_the_prefix_is_expanded_word_by_word(seed_index, text):
+    index, files = seed_index
+    reader = ShardedReader(files)
+    query = reader.new_query()
+    QueryParser(text, query).parse()
+    add_typed_prefix(query)
+    top = reader.top(query, 30)  # deep enough to need more than SMALL_LAYOUT's prefix lists keep
+    assert reader.fell_back
+    assert_same_top(lunr_results(index, text, typed_prefix=True), top, 30)

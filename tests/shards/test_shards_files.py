@@ -96,7 +96,7 @@ def test_a_common_terms_head_and_tiers_hold_its_postings_by_falling_impact(seed_
     common = 0
     for number in range(len(manifest["postings"])):
         shard = json.loads(files[f"search/postings/{number}.json"])
-        for term, entry in zip(shard["terms"], shard["postings"]):
+        for position, (term, entry) in enumerate(zip(shard["terms"], shard["postings"])):
             if isinstance(entry, list):
                 assert entry == whole[term].as_json()
                 continue
@@ -110,10 +110,63 @@ def test_a_common_terms_head_and_tiers_hold_its_postings_by_falling_impact(seed_
                 assert min(before.values()) >= max(after.values()) == highest and papers == len(after)
             for tier in impacts:  # each paper's vector knows its impact
                 for paper, impact in tier.items():
-                    vector = json.loads(files[f"search/vectors/{paper}.json"])[0]
-                    numbers = [sum(vector[0][:end + 1]) for end in range(len(vector[0]))]
-                    assert dict(zip(numbers, vector[1]))[entry["common"]] == impact
+                    assert vector_of(files, paper)[shard["first"] + position] == impact
     assert common > 20
+
+
+def vector_of(files: dict[str, bytes], paper: int) -> dict[int, int]:
+    """{term number: impact} of one paper, from its vectors file (one paper per file)."""
+    gaps, impacts = json.loads(files[f"search/vectors/{paper}.json"])[0]
+    numbers = [sum(gaps[:end + 1]) for end in range(len(gaps))]
+    return dict(zip(numbers, impacts))
+
+
+def test_a_prefix_list_sums_the_impacts_of_exactly_the_terms_it_starts(seed_documents):
+    searchable = search_documents(seed_documents)
+    layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16, postings_bytes=2000)
+    files = sharded_search_files(serialized_index(searchable), searchable, "search", layout)
+    manifest = manifest_of(files)
+    terms = [term for number in range(len(manifest["postings"]))
+             for term in json.loads(files[f"search/postings/{number}.json"])["terms"]]
+    keys, entries = [], []
+    for number, first in enumerate(manifest["prefixes"]["files"]):
+        shard = json.loads(files[f"search/prefixes/{number}.json"])
+        assert shard["keys"][0] == first
+        keys += shard["keys"]
+        entries += shard["entries"]
+    assert manifest["prefixes"]["min_length"] == 3 and len(keys) > 100 and keys == sorted(keys)
+    vectors = [vector_of(files, paper) for paper in range(len(searchable))]
+    truncated = 0
+    for key, entry in zip(keys, entries):
+        starting = [number for number, term in enumerate(terms) if term.startswith(key)]
+        assert starting == list(range(entry["first"], entry["end"])) and len(starting) >= 2
+        # The key is the longest prefix they share: one character more splits them.
+        assert len({terms[number][:len(key) + 1] for number in starting}) >= 2
+        whole = {paper: sum(vector.get(number, 0) for number in starting)
+                 for paper, vector in enumerate(vectors)}
+        whole = {paper: impact for paper, impact in whole.items() if impact}
+        stored_tiers = [tier for tier in entry["tiers"] if tier[2] != -1]
+        stored = {}
+        for piece in [entry["head"]] + [json.loads(files[f"search/tiers/{file}.json"]) for _, _, file in stored_tiers]:
+            stored.update(impacts_of(piece))
+        assert entry["papers"] == len(whole) and all(whole[paper] == impact for paper, impact in stored.items())
+        if len(stored) < len(whole):  # the last papers are left out, with their number and highest impact
+            truncated += 1
+            left_out = [impact for paper, impact in whole.items() if paper not in stored]
+            assert entry["tiers"][-1] == [max(left_out), len(left_out), -1] and min(stored.values()) >= max(left_out)
+            assert len(stored_tiers) == layout.prefix_tiers
+    assert truncated > 5
+    # Every prefix of three letters or more that starts two terms finds its list as the first key at or after it.
+    for term in terms:
+        for length in range(3, len(term) + 1):
+            prefix = term[:length]
+            starting = [other for other in terms if other.startswith(prefix)]
+            following = [key for key in keys if key >= prefix]
+            if len(starting) >= 2:
+                assert following and following[0].startswith(prefix)
+                assert entries[keys.index(following[0])]["end"] - entries[keys.index(following[0])]["first"] == len(starting)
+            else:
+                assert not following or not following[0].startswith(prefix)
 
 
 def papers_of(by_field: list) -> set[int]:

@@ -12,7 +12,9 @@
  * fields, is highest) and tiers of falling impact. A plain query (every clause optional, over
  * every field, not fuzzy) scores sum(factor * impact) over its terms, so its best K can be
  * settled from the heads: ShardedIndex.top fetches a tier, or a paper's vector of impacts,
- * only while a paper could still overtake one of the K.
+ * only while a paper could still overtake one of the K. A trailing wildcard (the last word
+ * being typed) adds the same factor to every word it expands to, so there it reads one prefix
+ * list, the impacts of all those words summed per paper, instead of a list per word.
  */
 (function () {
   "use strict";
@@ -33,13 +35,21 @@
     this.scale = manifest.weight_scale;
     this.base = manifestUrl;
     this.fetchJson = fetchJson;
-    this.loaded = { postings: {}, terms: {}, docs: {}, tiers: {}, vectors: {} }; // file -> Promise
-    this.postings = {}; // term -> [per field: {docs: Int32Array, weights: Float64Array}], loaded papers
-    this.tiers = {}; // common term -> {rest: [[highest impact, papers, file]], papers, common, loaded}
-    this.vectors = {}; // paper -> Map(common term number -> impact)
+    this.loaded = { postings: {}, terms: {}, docs: {}, tiers: {}, vectors: {}, prefixes: {} }; // file -> Promise
+    // term -> [per field: {docs: Int32Array, weights: Float64Array}], loaded papers; a prefix
+    // list is kept under PREFIX_LIST + its key (no term holds a space) with one field of impacts.
+    this.postings = {};
+    this.tiers = {}; // common term or prefix list -> {rest: [[highest impact, papers, file]], papers, loaded}
+    this.termNumbers = {}; // term -> its number in the papers' vectors
+    this.postingTerms = {}; // posting file number -> its terms
+    this.prefixKeys = {}; // prefix file number -> its keys
+    this.prefixRanges = {}; // prefix list -> [first, end): the numbers of the terms it sums
+    this.vectors = {}; // paper -> {numbers: Int32Array of its terms, impacts: Int32Array}
     this.termLists = {}; // file number -> sorted terms
     this.docFiles = {}; // file number -> result data of its papers
   }
+
+  var PREFIX_LIST = " ";
 
   ShardedIndex.prototype.load = function (kind, number, parse) {
     var self = this;
@@ -56,18 +66,63 @@
   ShardedIndex.prototype.loadPostings = function (number) {
     var self = this;
     return self.load("postings", number, function (shard) {
+      self.postingTerms[number] = shard.terms;
       shard.terms.forEach(function (term, i) {
-        var entry = shard.postings[i];
-        if (!Array.isArray(entry)) {
-          self.tiers[term] = { rest: entry.tiers, papers: entry.papers, common: entry.common, loaded: 0 };
-          entry = entry.head;
-        }
-        self.postings[term] = entry.map(function (field) {
-          return decodePostings(field[0], field[1], self.scale);
-        });
+        self.termNumbers[term] = shard.first + i;
+        self.addList(term, shard.postings[i]);
       });
     });
   };
+
+  ShardedIndex.prototype.addList = function (key, entry) {
+    var self = this;
+    if (!Array.isArray(entry)) {
+      self.tiers[key] = { rest: entry.tiers, papers: entry.papers, loaded: 0 };
+      entry = entry.head;
+    }
+    self.postings[key] = entry.map(function (field) {
+      return decodePostings(field[0], field[1], self.scale);
+    });
+  };
+
+  ShardedIndex.prototype.loadPrefixes = function (number) {
+    var self = this;
+    return self.load("prefixes", number, function (shard) {
+      self.prefixKeys[number] = shard.keys;
+      shard.keys.forEach(function (key, i) {
+        var entry = shard.entries[i];
+        self.prefixRanges[PREFIX_LIST + key] = [entry.first, entry.end];
+        self.addList(PREFIX_LIST + key, entry);
+      });
+    });
+  };
+
+  // The first posting term (KIND "postings") or prefix key ("prefixes") at or after TEXT, or
+  // null: it is in the file TEXT sorts into, or else first in the next one.
+  ShardedIndex.prototype.firstAtOrAfter = function (kind, text) {
+    var self = this;
+    var firsts = kind === "prefixes" ? self.manifest.prefixes.files : self.manifest.postings;
+    function look(number) {
+      if (number >= firsts.length) return Promise.resolve(null);
+      var loading = kind === "prefixes" ? self.loadPrefixes(number) : self.loadPostings(number);
+      return loading.then(function () {
+        var items = kind === "prefixes" ? self.prefixKeys[number] : self.postingTerms[number];
+        var at = lowerBound(items, text);
+        return at < items.length ? items[at] : look(number + 1);
+      });
+    }
+    return look(Math.max(0, fileFor(firsts, text)));
+  };
+
+  function lowerBound(sorted, text) {
+    var low = 0;
+    var high = sorted.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (sorted[middle] < text) low = middle + 1; else high = middle;
+    }
+    return low;
+  }
 
   ShardedIndex.prototype.finished = function (term) {
     var tiers = this.tiers[term];
@@ -79,10 +134,17 @@
     return this.finished(term) ? 0 : this.tiers[term].rest[this.tiers[term].loaded][0];
   };
 
+  var NOT_STORED = -1; // the file of a prefix list's last papers, left out of the index
+
+  function NotStored(list) {
+    this.list = list;
+  }
+
   ShardedIndex.prototype.loadNextTier = function (term) {
     var self = this;
     var tiers = self.tiers[term];
     var file = tiers.rest[tiers.loaded][2];
+    if (file === NOT_STORED) return Promise.reject(new NotStored(term));
     return self.load("tiers", file, function (fields) { return fields; }).then(function (fields) {
       if (tiers.rest[tiers.loaded] && tiers.rest[tiers.loaded][2] === file) {
         tiers.loaded += 1;
@@ -105,15 +167,27 @@
     var number = Math.floor(doc / perFile);
     return self.load("vectors", number, function (vectors) {
       vectors.forEach(function (vector, i) {
-        var impacts = new Map();
-        var common = 0;
-        for (var j = 0; j < vector[0].length; j++) {
-          common += vector[0][j];
-          impacts.set(common, vector[1][j]);
+        var numbers = new Int32Array(vector[0].length);
+        var term = 0;
+        for (var j = 0; j < numbers.length; j++) {
+          term += vector[0][j];
+          numbers[j] = term;
         }
-        self.vectors[number * perFile + i] = impacts;
+        self.vectors[number * perFile + i] = { numbers: numbers, impacts: Int32Array.from(vector[1]) };
       });
     });
+  };
+
+  // The impact in a paper, from its VECTOR, of a term or (summed over its terms) of a prefix list.
+  ShardedIndex.prototype.vectorImpact = function (vector, key) {
+    var range = this.prefixRanges[key];
+    var first = range ? range[0] : this.termNumbers[key];
+    var end = range ? range[1] : first + 1;
+    var sum = 0;
+    for (var at = lowerBound(vector.numbers, first); at < vector.numbers.length && vector.numbers[at] < end; at++) {
+      sum += vector.impacts[at];
+    }
+    return sum;
   };
 
   // Two postings of disjoint papers as one, in paper order.
@@ -218,42 +292,66 @@
   // Resolves to [{ref, score, matchData}], best first, like lunr.Index.prototype.query, with
   // `total` (how many papers match) and `complete`. Given TOP, a plain query resolves to its
   // best TOP only, and `total` is then a lower bound unless `complete`.
-  ShardedIndex.prototype.query = function (query, top) {
+  ShardedIndex.prototype.query = function (query, top, wordByWord) {
     var self = this;
+    var plain = Boolean(top) && self.isPlain(query);
     var plans = query.clauses.map(function (clause) {
       var terms = clause.usePipeline ? self.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
-      return { clause: clause, terms: terms, expanded: [] };
+      // Ranking the best few, a trailing wildcard reads one prefix list, not every word it starts.
+      var prefix = plain && !wordByWord && terms.length === 1 ? self.listablePrefix(clause, terms[0]) : null;
+      return { clause: clause, terms: terms, expanded: [], prefix: prefix, list: null };
     });
+    var loads = [];
     var termFiles = {};
-    var exactPostingFiles = {};
+    var postingFiles = {};
     plans.forEach(function (plan) {
+      if (plan.prefix !== null) {
+        loads.push(self.loadPrefixes(Math.max(0, fileFor(self.manifest.prefixes.files, plan.prefix))));
+        return;
+      }
       plan.terms.forEach(function (term) {
         if (needsTermList(plan.clause, term)) {
           self.termFilesFor(fixedPrefix(plan.clause, term)).forEach(function (n) { termFiles[n] = true; });
         } else {
           var number = fileFor(self.manifest.postings, term);
-          if (number >= 0) exactPostingFiles[number] = true;
+          if (number >= 0) postingFiles[number] = true;
         }
       });
     });
-    return Promise.all(Object.keys(termFiles).map(function (n) { return self.loadTerms(Number(n)); }))
+    Object.keys(termFiles).forEach(function (n) { loads.push(self.loadTerms(Number(n))); });
+    Object.keys(postingFiles).forEach(function (n) { loads.push(self.loadPostings(Number(n))); });
+    return Promise.all(loads)
       .then(function () {
-        var postingFiles = exactPostingFiles;
+        return Promise.all(plans.filter(function (plan) { return plan.prefix !== null; }).map(function (plan) {
+          return self.resolvePrefix(plan);
+        }));
+      })
+      .then(function () {
+        var wanted = {};
         plans.forEach(function (plan) {
+          if (plan.prefix !== null) return;
           plan.terms.forEach(function (term) {
             if (!needsTermList(plan.clause, term)) return;
             self.expand(plan.clause, term).forEach(function (expanded) {
-              postingFiles[fileFor(self.manifest.postings, expanded)] = true;
+              wanted[fileFor(self.manifest.postings, expanded)] = true;
             });
           });
         });
-        return Promise.all(Object.keys(postingFiles).map(function (n) { return self.loadPostings(Number(n)); }));
+        return Promise.all(Object.keys(wanted).map(function (n) { return self.loadPostings(Number(n)); }));
       })
       .then(function () {
         plans.forEach(function (plan) {
-          plan.expanded = plan.terms.map(function (term) { return self.expand(plan.clause, term); });
+          if (plan.prefix === null) {
+            plan.expanded = plan.terms.map(function (term) { return self.expand(plan.clause, term); });
+          }
         });
-        if (top && self.isPlain(query)) return self.top(plans, top);
+        if (plain) {
+          return Promise.resolve(self.top(plans, top)).catch(function (error) {
+            // The best few reach past what a prefix list stores: expand it word by word.
+            if (error instanceof NotStored) return self.query(query, top, true);
+            throw error;
+          });
+        }
         var terms = {};
         plans.forEach(function (plan) {
           plan.expanded.forEach(function (list) { list.forEach(function (term) { terms[term] = true; }); });
@@ -268,6 +366,32 @@
       });
   };
 
+  // The P of a clause for P*: a trailing wildcard only, long enough to have prefix lists.
+  ShardedIndex.prototype.listablePrefix = function (clause, term) {
+    var prefixes = this.manifest.prefixes;
+    var star = term.indexOf("*");
+    if (!prefixes || clause.editDistance > 0 || star !== term.length - 1) return null;
+    var prefix = term.slice(0, star);
+    return Array.from(prefix).length >= prefixes.min_length ? prefix : null;
+  };
+
+  // What P* expands to: the prefix list whose key is the first at or after P, if that key starts
+  // with P (it sums every term starting with P); otherwise at most one term does, the first
+  // term at or after P.
+  ShardedIndex.prototype.resolvePrefix = function (plan) {
+    var self = this;
+    var prefix = plan.prefix;
+    return self.firstAtOrAfter("prefixes", prefix).then(function (key) {
+      if (key !== null && key.lastIndexOf(prefix, 0) === 0) {
+        plan.list = PREFIX_LIST + key;
+        return null;
+      }
+      return self.firstAtOrAfter("postings", prefix).then(function (term) {
+        plan.expanded = [term !== null && term.lastIndexOf(prefix, 0) === 0 ? [term] : []];
+      });
+    });
+  };
+
   ShardedIndex.prototype.isPlain = function (query) {
     var lunr = this.lunr;
     var fieldCount = this.fields.length;
@@ -277,21 +401,54 @@
     });
   };
 
+  // |query vector|^2 where each of EXACT (term -> boost) has its boost plus those of the RANGES
+  // ([first, end, boost] of prefix lists) it is in, and every other term in a range theirs.
+  ShardedIndex.prototype.squaredMagnitude = function (exact, ranges) {
+    function covering(number) {
+      var sum = 0;
+      ranges.forEach(function (range) { if (range[0] <= number && number < range[1]) sum += range[2]; });
+      return sum;
+    }
+    var points = [];
+    ranges.forEach(function (range) { points.push(range[0], range[1]); });
+    points.sort(function (a, b) { return a - b; });
+    var squares = 0;
+    for (var i = 0; i + 1 < points.length; i++) {
+      var boost = covering(points[i]);
+      squares += (points[i + 1] - points[i]) * boost * boost;
+    }
+    var self = this;
+    exact.forEach(function (boost, term) {
+      var around = covering(self.termNumbers[term]);
+      squares += (boost + around) * (boost + around) - around * around;
+    });
+    return squares;
+  };
+
   // The best K of a plain query. Every paper seen in a loaded posting has a lower bound (the
   // impacts known) and an upper bound (plus each unfinished term's next-tier impact where the
   // paper was not seen); a paper seen nowhere has at most the sum of those. Fetching stops when
   // each of the K best lower bounds is at least every upper bound ranked after it.
   ShardedIndex.prototype.top = function (plans, k) {
     var self = this;
-    var vector = new Map(); // the query vector, the same in every field
+    var vector = new Map(); // the query vector, the same in every field: term or prefix list -> boost
+    var exactTerms = new Map(); // its terms outside prefix lists
+    var ranges = []; // its prefix lists' [first term, end, boost]
     plans.forEach(function (plan) {
+      var boost = plan.clause.boost;
+      if (plan.list !== null) {
+        vector.set(plan.list, (vector.get(plan.list) || 0) + boost);
+        ranges.push(self.prefixRanges[plan.list].concat([boost]));
+        return;
+      }
       plan.expanded.forEach(function (list) {
-        list.forEach(function (term) { vector.set(term, (vector.get(term) || 0) + plan.clause.boost); });
+        list.forEach(function (term) {
+          vector.set(term, (vector.get(term) || 0) + boost);
+          exactTerms.set(term, (exactTerms.get(term) || 0) + boost);
+        });
       });
     });
-    var squares = 0;
-    vector.forEach(function (boost) { squares += boost * boost; });
-    var magnitude = Math.sqrt(squares);
+    var magnitude = Math.sqrt(self.squaredMagnitude(exactTerms, ranges));
     var terms = Array.from(vector.keys());
     var factors = terms.map(function (term) { return (magnitude ? vector.get(term) / magnitude : 0) / self.scale; });
     var pairs = [];
@@ -315,9 +472,9 @@
       });
       var hits = state.best.map(function (s) {
         var doc = state.order[s];
-        // A paper settled by its vector has its score as a sum of impacts: equal to lunr's but
-        // for the last bits.
-        var exact = state.exact[s] && !self.vectors[doc];
+        // A paper settled by its vector, or scored through a prefix list, has its score as a sum
+        // of impacts: equal to lunr's but for the last bits.
+        var exact = state.exact[s] && !self.vectors[doc] && !ranges.length;
         return new ShardedHit(self, doc, exact ? self.exactScore(doc, vector, magnitude) : state.lower[s], pairs);
       });
       hits.total = complete ? state.order.length : total;
@@ -370,7 +527,7 @@
       var known = self.vectors[order[s]];
       if (known) {
         for (var v = 0; v < count; v++) {
-          if (self.tiers[terms[v]]) impacts[s * count + v] = known.get(self.tiers[terms[v]].common) || 0;
+          if (self.tiers[terms[v]]) impacts[s * count + v] = self.vectorImpact(known, terms[v]);
         }
       }
       var sum = 0;
@@ -407,7 +564,9 @@
   }
 
   // {terms: whose next tier, papers: whose vector} could change the best K; both empty once
-  // the K are settled. A few open papers are settled by their vectors, many by tiers.
+  // the K are settled. Each round costs a request's latency, so one round asks for the
+  // vectors of the papers that could overtake one of the K at any place, when they are few;
+  // many are settled by tiers instead.
   var MAX_VECTORS = 16;
   ShardedIndex.prototype.toFetch = function (state, terms, factors, k) {
     var self = this;
@@ -426,27 +585,37 @@
     for (var s = 0; s < n; s++) {
       if (place[s] === best.length && upper[s] > outside) outside = upper[s];
     }
+    var first = -1; // the first place not settled
+    var contenders = {}; // slot -> true: papers that could overtake the paper at some open place
+    var lowest = Infinity; // the lowest threshold of an open place
     for (var position = 0; position < best.length; position++) {
       var threshold = lower[best[position]];
       var after = outside;
       for (var q = position + 1; q < best.length; q++) after = Math.max(after, upper[best[q]]);
       if (threshold >= after) continue;
-      var contenders = [];
+      if (first === -1) first = position;
+      lowest = Math.min(lowest, threshold);
       for (var c = 0; c < n; c++) {
-        if (place[c] > position && upper[c] > threshold) contenders.push(c);
+        if (place[c] > position && upper[c] > threshold) contenders[c] = true;
       }
-      // In rank order, as a full sort by lower bound would list them.
-      contenders.sort(function (a, b) { return lower[b] - lower[a] || a - b; });
-      var papers = contenders.length <= MAX_VECTORS ? contenders.map(function (c) { return state.order[c]; }) : [];
-      var open = state.unseen > threshold ? [{ lower: 0, missing: state.unfinished }] : [];
-      if (!papers.length) {
-        open = open.concat(contenders.map(function (c) {
-          return { lower: lower[c], missing: missingTerms(state, c) };
-        }));
-      }
-      return { terms: self.cheapestTiers(open, threshold, state.unfinished, terms, factors), papers: papers };
     }
-    return none;
+    if (first === -1) return none;
+    var slots = Object.keys(contenders).map(Number);
+    if (slots.length <= MAX_VECTORS) {
+      // In rank order, as a full sort by lower bound would list them.
+      slots.sort(function (a, b) { return lower[b] - lower[a] || a - b; });
+      var unseen = state.unseen > lowest ? [{ lower: 0, missing: state.unfinished }] : [];
+      return {
+        terms: unseen.length ? self.cheapestTiers(unseen, lowest, state.unfinished, terms, factors) : [],
+        papers: slots.map(function (c) { return state.order[c]; }),
+      };
+    }
+    var bar = lower[best[first]];
+    var open = state.unseen > bar ? [{ lower: 0, missing: state.unfinished }] : [];
+    for (var o = 0; o < n; o++) {
+      if (place[o] > first && upper[o] > bar) open.push({ lower: lower[o], missing: missingTerms(state, o) });
+    }
+    return { terms: self.cheapestTiers(open, bar, state.unfinished, terms, factors), papers: [] };
   };
 
   // The next tiers to fetch (term numbers of UNFINISHED), chosen greedily by how much they
@@ -685,6 +854,17 @@
       this.pairs.forEach(function (pair) {
         var term = pair[0];
         var field = index.fields[pair[1]];
+        if (index.prefixRanges[term]) {
+          // A prefix list matched some word starting with its key: the paper's text tells which.
+          if (!data || !(field in positions)) return;
+          positions[field] = positions[field] || tokenPositions(index.lunr, field === "title" ? data[1] : data[5]);
+          Object.keys(positions[field]).forEach(function (word) {
+            if (word.lastIndexOf(term.slice(PREFIX_LIST.length), 0) !== 0) return;
+            metadata[word] = metadata[word] || {};
+            metadata[word][field] = { position: positions[field][word] };
+          });
+          return;
+        }
         // A paper not in the loaded part of a common term's posting may be in a tier not loaded:
         // then its own text tells.
         var known = indexOf(index.postings[term][pair[1]].docs, doc) !== -1;
