@@ -63,6 +63,7 @@ def _running_sum(gaps):
 
 # Past this many papers whose rank is open, fetching the next tiers is cheaper than their vectors.
 MAX_VECTORS = 16
+MAX_TIERS_A_ROUND = 2  # of one term, fetched at once
 NOT_STORED = -1  # the file of a prefix list's last papers, left out of the index
 
 
@@ -441,36 +442,45 @@ class ShardedReader:
         return self._cheapest_tiers(open_, threshold, unfinished, factor), []
 
     def _cheapest_tiers(self, open_, threshold: float, unfinished: list[str], factor) -> list[str]:
-        """Next tiers to fetch, chosen greedily by how much they lower the upper bounds of the
-        OPEN papers ((lower bound, terms not seen)) above THRESHOLD, per paper fetched."""
-        possible = {term: factor[term] * self.tiers[term].bound for term in unfinished}
-        after = {}
-        for term in unfinished:
+        """Tiers to fetch now (a term once per tier), chosen greedily by how much each lowers the
+        upper bounds of the OPEN papers ((lower bound, terms not seen)) above THRESHOLD, per paper
+        fetched; a term may give up to MAX_TIERS_A_ROUND tiers at once."""
+        depth = {term: 0 for term in unfinished}
+
+        def bound_at(term: str, more: int) -> int:
             tiers = self.tiers[term]
-            after[term] = factor[term] * (tiers.rest[tiers.loaded + 1][0] if tiers.loaded + 1 < len(tiers.rest) else 0)
-        excess = [lower + sum(possible[term] for term in missing) - threshold for lower, missing in open_]
-        chosen: list[str] = []
+            return tiers.rest[tiers.loaded + more][0] if tiers.loaded + more < len(tiers.rest) else 0
+
+        def cut(term: str) -> float:
+            return factor[term] * (bound_at(term, depth[term]) - bound_at(term, depth[term] + 1))
+
+        def available(term: str) -> bool:
+            return depth[term] < MAX_TIERS_A_ROUND and self.tiers[term].loaded + depth[term] < len(self.tiers[term].rest)
+
+        excess = [lower + sum(factor[term] * self.tiers[term].bound for term in missing) - threshold
+                  for lower, missing in open_]
         while True:
             best, best_gain = None, 0.0
             for term in unfinished:
-                if term in chosen:
+                if not available(term):
                     continue
-                cut = possible[term] - after[term]
-                gain = sum(min(over, cut) for over, (_, missing) in zip(excess, open_) if over > 0 and term in missing)
-                gain /= self.tiers[term].rest[self.tiers[term].loaded][1]
+                lowers = cut(term)
+                gain = sum(min(over, lowers) for over, (_, missing) in zip(excess, open_) if over > 0 and term in missing)
+                gain /= self.tiers[term].rest[self.tiers[term].loaded + depth[term]][1]
                 if gain > best_gain:
                     best, best_gain = term, gain
             if best is None:
-                if not chosen:  # no tier lowers a bound (the next starts at the same impact): fetch them all the same
-                    chosen = [term for term in unfinished
-                              if any(over > 0 and term in missing for over, (_, missing) in zip(excess, open_))]
+                if not any(depth.values()):  # no tier lowers a bound (the next starts at the same impact): fetch them all the same
+                    for term in unfinished:
+                        if any(over > 0 and term in missing for over, (_, missing) in zip(excess, open_)):
+                            depth[term] = 1
                 break
-            chosen.append(best)
-            cut = possible[best] - after[best]
-            excess = [over - cut if best in missing else over for over, (_, missing) in zip(excess, open_)]
+            lowered = cut(best)
+            depth[best] += 1
+            excess = [over - lowered if best in missing else over for over, (_, missing) in zip(excess, open_)]
             if all(over <= 0 for over in excess):
                 break
-        return [term for term in unfinished if term in chosen]
+        return [term for term in unfinished for _ in range(depth[term])]
 
     def _score(self, doc: int, vector: dict[str, float], magnitude: float) -> float:
         """lunr's score of DOC, with every weight known: the same operations as `query`."""

@@ -141,17 +141,27 @@
   }
 
   ShardedIndex.prototype.loadNextTier = function (term) {
+    return this.loadTiers(term, 1);
+  };
+
+  // The next COUNT tiers of TERM, fetched at once and merged in order.
+  ShardedIndex.prototype.loadTiers = function (term, count) {
     var self = this;
     var tiers = self.tiers[term];
-    var file = tiers.rest[tiers.loaded][2];
-    if (file === NOT_STORED) return Promise.reject(new NotStored(term));
-    return self.load("tiers", file, function (fields) { return fields; }).then(function (fields) {
-      if (tiers.rest[tiers.loaded] && tiers.rest[tiers.loaded][2] === file) {
-        tiers.loaded += 1;
-        self.postings[term] = self.postings[term].map(function (known, f) {
-          return mergePostings(known, decodePostings(fields[f][0], fields[f][1], self.scale));
-        });
-      }
+    var files = tiers.rest.slice(tiers.loaded, tiers.loaded + count).map(function (tier) { return tier[2]; });
+    if (files.indexOf(NOT_STORED) !== -1) return Promise.reject(new NotStored(term));
+    return Promise.all(files.map(function (file) {
+      return self.load("tiers", file, function (fields) { return fields; });
+    })).then(function (loaded) {
+      loaded.forEach(function (fields, i) {
+        // Another query may have merged it meanwhile.
+        if (tiers.rest[tiers.loaded] && tiers.rest[tiers.loaded][2] === files[i]) {
+          tiers.loaded += 1;
+          self.postings[term] = self.postings[term].map(function (known, f) {
+            return mergePostings(known, decodePostings(fields[f][0], fields[f][1], self.scale));
+          });
+        }
+      });
     });
   };
 
@@ -460,7 +470,7 @@
       var state = self.bounds(terms, factors, k);
       var wanted = self.toFetch(state, terms, factors, k);
       if (!wanted.terms.length && !wanted.papers.length) return finish(state);
-      return Promise.all(wanted.terms.map(function (term) { return self.loadNextTier(term); })
+      return Promise.all(wanted.terms.map(function (tiers) { return self.loadTiers(tiers.term, tiers.count); })
         .concat(wanted.papers.map(function (doc) { return self.loadVector(doc); }))).then(round);
     }
 
@@ -577,7 +587,7 @@
     var none = { terms: [], papers: [] };
     if (!state.unfinished.length) return none;
     if (n < k) {
-      return { terms: state.unfinished.map(function (t) { return terms[t]; }), papers: [] };
+      return { terms: state.unfinished.map(function (t) { return { term: terms[t], count: 1 }; }), papers: [] };
     }
     var place = new Int32Array(n).fill(best.length); // rank among the best; best.length: not one of them
     best.forEach(function (s, rank) { place[s] = rank; });
@@ -618,20 +628,30 @@
     return { terms: self.cheapestTiers(open, bar, state.unfinished, terms, factors), papers: [] };
   };
 
-  // The next tiers to fetch (term numbers of UNFINISHED), chosen greedily by how much they
-  // lower the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per
-  // paper fetched, until none would be above it if the papers were not in those tiers.
+  // The tiers to fetch now ([{term, count}] of the UNFINISHED terms), chosen greedily by how much
+  // each lowers the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per
+  // paper fetched, until none would be above it if the papers were not in those tiers. A term
+  // may give two tiers at once: each round waits for the network, and two common words may need
+  // many tiers before their best few settle; more at once fetched several times the bytes
+  // (benchmarks/search_shards.py at 100,000 papers).
+  var MAX_TIERS_A_ROUND = 2;
   ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors) {
     var self = this;
     var width = unfinished.length;
     var column = {}; // term number -> its place in UNFINISHED
-    var cut = new Float64Array(width);
-    unfinished.forEach(function (t, j) {
-      column[t] = j;
-      var tiers = self.tiers[terms[t]];
-      var after = tiers.loaded + 1 < tiers.rest.length ? tiers.rest[tiers.loaded + 1][0] : 0;
-      cut[j] = factors[t] * self.bound(terms[t]) - factors[t] * after;
-    });
+    var depth = new Int32Array(width); // tiers chosen so far, per term
+    function boundAt(j, d) { // the highest impact left after D more tiers of unfinished[j]
+      var tiers = self.tiers[terms[unfinished[j]]];
+      return tiers.loaded + d < tiers.rest.length ? tiers.rest[tiers.loaded + d][0] : 0;
+    }
+    function cut(j) { // how much the next chosen tier of unfinished[j] lowers a bound
+      return factors[unfinished[j]] * (boundAt(j, depth[j]) - boundAt(j, depth[j] + 1));
+    }
+    function available(j) {
+      var tiers = self.tiers[terms[unfinished[j]]];
+      return depth[j] < MAX_TIERS_A_ROUND && tiers.loaded + depth[j] < tiers.rest.length;
+    }
+    unfinished.forEach(function (t, j) { column[t] = j; });
     var excess = new Float64Array(open.length);
     var misses = new Uint8Array(open.length * width);
     open.forEach(function (paper, i) {
@@ -642,40 +662,44 @@
       });
       excess[i] = paper.lower + total - threshold;
     });
-    var chosen = new Uint8Array(width);
-    var any = false;
     for (;;) {
       var best = -1;
       var bestGain = 0;
       for (var j = 0; j < width; j++) {
-        if (chosen[j]) continue;
+        if (!available(j)) continue;
         var gain = 0;
+        var lowers = cut(j);
         for (var i = 0; i < open.length; i++) {
-          if (excess[i] > 0 && misses[i * width + j]) gain += Math.min(excess[i], cut[j]);
+          if (excess[i] > 0 && misses[i * width + j]) gain += Math.min(excess[i], lowers);
         }
-        gain /= self.tiers[terms[unfinished[j]]].rest[self.tiers[terms[unfinished[j]]].loaded][1];
+        var tiers = self.tiers[terms[unfinished[j]]];
+        gain /= tiers.rest[tiers.loaded + depth[j]][1];
         if (gain > bestGain) {
           best = j;
           bestGain = gain;
         }
       }
       if (best === -1) {
-        // No tier lowers a bound (the next one starts at the same impact): fetch them all the same.
-        for (var m = 0; !any && m < open.length * width; m++) {
-          if (misses[m] && excess[Math.floor(m / width)] > 0) chosen[m % width] = 1;
+        if (depth.every(function (d) { return d === 0; })) {
+          // No tier lowers a bound (the next one starts at the same impact): fetch them all the same.
+          for (var m = 0; m < open.length * width; m++) {
+            if (misses[m] && excess[Math.floor(m / width)] > 0) depth[m % width] = 1;
+          }
         }
         break;
       }
-      chosen[best] = 1;
-      any = true;
+      var lowered = cut(best);
+      depth[best] += 1;
       var settled = true;
       for (var o = 0; o < open.length; o++) {
-        if (misses[o * width + best]) excess[o] -= cut[best];
+        if (misses[o * width + best]) excess[o] -= lowered;
         if (excess[o] > 0) settled = false;
       }
       if (settled) break;
     }
-    return unfinished.filter(function (t, j) { return chosen[j]; }).map(function (t) { return terms[t]; });
+    var wanted = [];
+    unfinished.forEach(function (t, j) { if (depth[j]) wanted.push({ term: terms[t], count: depth[j] }); });
+    return wanted;
   };
 
   // lunr's score of DOC with every weight known: the operations of score() below, in its order.
