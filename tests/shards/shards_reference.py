@@ -434,12 +434,26 @@ class ShardedReader:
             lowest = min(ranked[position][1] for position in open_places)
             wanted = (self._cheapest_tiers([(0.0, unfinished)], lowest, unfinished, factor)
                       if unseen_bound > lowest else [])
-            return wanted, [ranked[rank][0] for rank in contenders]
-        first = open_places[0]
-        threshold = ranked[first][1]
-        open_ = [(0.0, unfinished)] if unseen_bound > threshold else []
-        open_ += [(entry[1], entry[4]) for entry in ranked[first + 1:] if entry[2] > threshold]
-        return self._cheapest_tiers(open_, threshold, unfinished, factor), []
+            if contenders or wanted:
+                return wanted, [ranked[rank][0] for rank in contenders]
+        else:
+            first = open_places[0]
+            threshold = ranked[first][1]
+            open_ = [(0.0, unfinished)] if unseen_bound > threshold else []
+            open_ += [(entry[1], entry[4]) for entry in ranked[first + 1:] if entry[2] > threshold]
+            wanted = self._cheapest_tiers(open_, threshold, unfinished, factor)
+            if wanted:
+                return wanted, []
+            # Only papers a prefix list leaves out could lower these bounds: settle the likeliest contenders by vectors.
+            likeliest = sorted(contenders, key=lambda rank: (-ranked[rank][2], rank))[:MAX_VECTORS]
+            return [], [ranked[rank][0] for rank in likeliest]
+        # A paper seen nowhere could still be among the K, and only left-out papers could tell.
+        left = [term for term in unfinished if not self._next_tier_stored(term)] or unfinished
+        return left[:1], []
+
+    def _next_tier_stored(self, term: str) -> bool:
+        tiers = self.tiers[term]
+        return tiers.rest[tiers.loaded][2] != NOT_STORED
 
     def _cheapest_tiers(self, open_, threshold: float, unfinished: list[str], factor) -> list[str]:
         """Tiers to fetch now (a term once per tier), chosen greedily by how much each lowers the
@@ -454,8 +468,10 @@ class ShardedReader:
         def cut(term: str) -> float:
             return factor[term] * (bound_at(term, depth[term]) - bound_at(term, depth[term] + 1))
 
-        def available(term: str) -> bool:
-            return depth[term] < MAX_TIERS_A_ROUND and self.tiers[term].loaded + depth[term] < len(self.tiers[term].rest)
+        def available(term: str) -> bool:  # prefix lists' left-out papers are never chosen here
+            tiers = self.tiers[term]
+            return (depth[term] < MAX_TIERS_A_ROUND and tiers.loaded + depth[term] < len(tiers.rest)
+                    and tiers.rest[tiers.loaded + depth[term]][2] != NOT_STORED)
 
         excess = [lower + sum(factor[term] * self.tiers[term].bound for term in missing) - threshold
                   for lower, missing in open_]
@@ -472,7 +488,8 @@ class ShardedReader:
             if best is None:
                 if not any(depth.values()):  # no tier lowers a bound (the next starts at the same impact): fetch them all the same
                     for term in unfinished:
-                        if any(over > 0 and term in missing for over, (_, missing) in zip(excess, open_)):
+                        if available(term) and any(over > 0 and term in missing
+                                                   for over, (_, missing) in zip(excess, open_)):
                             depth[term] = 1
                 break
             lowered = cut(best)

@@ -142,13 +142,14 @@ def test_browser_top_k_from_tiers_is_lunrs_top_k(open_page, sharded_site, k):
     assert not answers["learning model representation"]["complete"]
 
 
-@pytest.mark.parametrize("k", [8, 30])
+@pytest.mark.parametrize("k", [8, 30, 100])
 def test_browser_top_k_while_typing_reads_prefix_lists_and_is_lunrs_top_k(open_page, sharded_site, k):
     url, _, index = sharded_site
     page = open_search_page(open_page, url, "diffusion")
     before = len(page.requests)
-    # At 30, "language model" and "data gen" need more of a prefix list than SMALL_LAYOUT keeps.
-    typed = ["graph neu", "language model", "data gen", "video gen", "diffusion mod"]
+    # Past 60 papers, more than SMALL_LAYOUT's prefix lists keep, "model gen" and "con" are
+    # expanded word by word (tests/shards/test_shards_equivalence.py).
+    typed = ["graph neu", "language model", "data gen", "video gen", "diffusion mod", "model gen", "con"]
     answers = page.evaluate(RUN_TOP, [url + "search-small/manifest.json", typed, k, True])
     for text in typed:
         answer = answers[text]

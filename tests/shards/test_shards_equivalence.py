@@ -225,12 +225,24 @@ def test_a_typed_prefix_reads_one_prefix_list_not_every_word_it_starts(seed_inde
 
 
 @pytest.mark.parametrize("text", ["language model", "data gen"])
+def test_papers_a_prefix_list_leaves_out_are_settled_by_their_vectors(seed_index, text):
+    index, files = seed_index
+    reader = ShardedReader(files)
+    query = reader.new_query()
+    QueryParser(text, query).parse()
+    add_typed_prefix(query)
+    top = reader.top(query, 30)  # deeper than SMALL_LAYOUT's prefix lists reach for these
+    assert_same_top(lunr_results(index, text, typed_prefix=True), top, 30)
+    assert not reader.fell_back and any(name.startswith("vectors/") for name in reader.fetched)
+
+
+@pytest.mark.parametrize("text", ["model gen", "con"])
 def test_past_a_prefix_lists_stored_papers_the_prefix_is_expanded_word_by_word(seed_index, text):
     index, files = seed_index
     reader = ShardedReader(files)
     query = reader.new_query()
     QueryParser(text, query).parse()
     add_typed_prefix(query)
-    top = reader.top(query, 30)  # deep enough to need more than SMALL_LAYOUT's prefix lists keep
+    top = reader.top(query, 100)  # more papers than SMALL_LAYOUT's prefix lists keep (60)
     assert reader.fell_back
-    assert_same_top(lunr_results(index, text, typed_prefix=True), top, 30)
+    assert_same_top(lunr_results(index, text, typed_prefix=True), top, 100)

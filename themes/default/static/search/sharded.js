@@ -611,21 +611,36 @@
     }
     if (first === -1) return none;
     var slots = Object.keys(contenders).map(Number);
+    // In rank order, as a full sort by lower bound would list them.
+    slots.sort(function (a, b) { return lower[b] - lower[a] || a - b; });
+    var wanted;
     if (slots.length <= MAX_VECTORS) {
-      // In rank order, as a full sort by lower bound would list them.
-      slots.sort(function (a, b) { return lower[b] - lower[a] || a - b; });
       var unseen = state.unseen > lowest ? [{ lower: 0, missing: state.unfinished }] : [];
-      return {
-        terms: unseen.length ? self.cheapestTiers(unseen, lowest, state.unfinished, terms, factors) : [],
-        papers: slots.map(function (c) { return state.order[c]; }),
-      };
+      wanted = unseen.length ? self.cheapestTiers(unseen, lowest, state.unfinished, terms, factors) : [];
+      if (slots.length || wanted.length) {
+        return { terms: wanted, papers: slots.map(function (c) { return state.order[c]; }) };
+      }
+    } else {
+      var bar = lower[best[first]];
+      var open = state.unseen > bar ? [{ lower: 0, missing: state.unfinished }] : [];
+      for (var o = 0; o < n; o++) {
+        if (place[o] > first && upper[o] > bar) open.push({ lower: lower[o], missing: missingTerms(state, o) });
+      }
+      wanted = self.cheapestTiers(open, bar, state.unfinished, terms, factors);
+      if (wanted.length) return { terms: wanted, papers: [] };
+      // Only papers a prefix list leaves out could lower these bounds: settle the likeliest
+      // contenders by their vectors instead.
+      slots.sort(function (a, b) { return upper[b] - upper[a] || a - b; });
+      return { terms: [], papers: slots.slice(0, MAX_VECTORS).map(function (c) { return state.order[c]; }) };
     }
-    var bar = lower[best[first]];
-    var open = state.unseen > bar ? [{ lower: 0, missing: state.unfinished }] : [];
-    for (var o = 0; o < n; o++) {
-      if (place[o] > first && upper[o] > bar) open.push({ lower: lower[o], missing: missingTerms(state, o) });
-    }
-    return { terms: self.cheapestTiers(open, bar, state.unfinished, terms, factors), papers: [] };
+    // A paper seen nowhere could still be among the K, and only left-out papers could tell.
+    var left = state.unfinished.filter(function (t) { return !self.nextTierStored(terms[t]); });
+    return { terms: [{ term: terms[(left.length ? left : state.unfinished)[0]], count: 1 }], papers: [] };
+  };
+
+  ShardedIndex.prototype.nextTierStored = function (term) {
+    var tiers = this.tiers[term];
+    return tiers.rest[tiers.loaded][2] !== NOT_STORED;
   };
 
   // The tiers to fetch now ([{term, count}] of the UNFINISHED terms), chosen greedily by how much
@@ -647,9 +662,10 @@
     function cut(j) { // how much the next chosen tier of unfinished[j] lowers a bound
       return factors[unfinished[j]] * (boundAt(j, depth[j]) - boundAt(j, depth[j] + 1));
     }
-    function available(j) {
+    function available(j) { // prefix lists' left-out papers are never chosen here
       var tiers = self.tiers[terms[unfinished[j]]];
-      return depth[j] < MAX_TIERS_A_ROUND && tiers.loaded + depth[j] < tiers.rest.length;
+      return depth[j] < MAX_TIERS_A_ROUND && tiers.loaded + depth[j] < tiers.rest.length &&
+        tiers.rest[tiers.loaded + depth[j]][2] !== NOT_STORED;
     }
     unfinished.forEach(function (t, j) { column[t] = j; });
     var excess = new Float64Array(open.length);
@@ -683,7 +699,7 @@
         if (depth.every(function (d) { return d === 0; })) {
           // No tier lowers a bound (the next one starts at the same impact): fetch them all the same.
           for (var m = 0; m < open.length * width; m++) {
-            if (misses[m] && excess[Math.floor(m / width)] > 0) depth[m % width] = 1;
+            if (misses[m] && excess[Math.floor(m / width)] > 0 && available(m % width)) depth[m % width] = 1;
           }
         }
         break;
