@@ -63,6 +63,8 @@ def _running_sum(gaps):
 
 # Past this many papers whose rank is open, fetching the next tiers is cheaper than their vectors.
 MAX_VECTORS = 16
+MAX_RIVAL_VECTORS = 128
+PAPERS_A_VECTOR_COSTS = 400  # what one paper's vector costs, in papers of a tier
 MAX_TIERS_A_ROUND = 2  # of one term, fetched at once
 NOT_STORED = -1  # the file of a prefix list's last papers, left out of the index
 
@@ -426,39 +428,66 @@ class ShardedReader:
                        if ranked[position][1] < best_after[position + 1]]
         if not open_places:
             return [], []
-        # One round asks for the vectors of every paper that could overtake one of the K at an
-        # open place, when they are few; many are settled by tiers instead.
-        contenders = sorted({rank for position in open_places for rank in range(position + 1, len(ranked))
-                             if ranked[rank][2] > ranked[position][1]})
-        if len(contenders) <= MAX_VECTORS:
-            lowest = min(ranked[position][1] for position in open_places)
-            wanted = (self._cheapest_tiers([(0.0, unfinished)], lowest, unfinished, factor)
-                      if unseen_bound > lowest else [])
-            if contenders or wanted:
-                return wanted, [ranked[rank][0] for rank in contenders]
+        # Open places in rank order: the vectors of the papers that could overtake them settle as
+        # many as MAX_VECTORS allow; tiers, or vectors where cheaper, the rest (from the first place left).
+        chosen: set[int] = set()
+        rivals: set[int] = set()
+        left, lowest = None, math.inf
+        for position in open_places:
+            threshold = ranked[position][1]
+            theirs = [rank for rank in range(position + 1, len(ranked))
+                      if ranked[rank][2] > threshold and rank not in chosen]
+            if left is None and len(chosen) + len(theirs) > MAX_VECTORS:
+                left = position
+            if left is None:
+                chosen.update(theirs)
+                lowest = min(lowest, threshold)
+            else:
+                rivals.update(theirs)
+        papers = [ranked[rank][0] for rank in sorted(chosen)]
+        bar = lowest if left is None else ranked[left][1]
+        open_ = [(0.0, unfinished)] if unseen_bound > bar else []
+        opponents = 0
+        if left is not None:
+            for rank in range(left + 1, len(ranked)):
+                if ranked[rank][2] > bar and rank not in chosen:
+                    open_.append((ranked[rank][1], ranked[rank][4]))
+                    opponents += 1
+        others = [ranked[rank][0] for rank in sorted(rivals, key=lambda rank: (-ranked[rank][2], rank))]
+        if opponents and opponents <= MAX_RIVAL_VECTORS and opponents * PAPERS_A_VECTOR_COSTS < self._tier_papers(
+                self._cheapest_tiers(open_, bar, unfinished, factor, math.inf)):
+            papers += others[:MAX_RIVAL_VECTORS]  # their vectors cost less than the tiers that would settle them
+            wanted = (self._cheapest_tiers(open_[:1], bar, unfinished, factor, MAX_TIERS_A_ROUND)
+                      if unseen_bound > bar else [])
         else:
-            first = open_places[0]
-            threshold = ranked[first][1]
-            open_ = [(0.0, unfinished)] if unseen_bound > threshold else []
-            open_ += [(entry[1], entry[4]) for entry in ranked[first + 1:] if entry[2] > threshold]
-            wanted = self._cheapest_tiers(open_, threshold, unfinished, factor)
-            if wanted:
-                return wanted, []
-            # Only papers a prefix list leaves out could lower these bounds: settle the likeliest contenders by vectors.
-            likeliest = sorted(contenders, key=lambda rank: (-ranked[rank][2], rank))[:MAX_VECTORS]
-            return [], [ranked[rank][0] for rank in likeliest]
+            wanted = self._cheapest_tiers(open_, bar, unfinished, factor, MAX_TIERS_A_ROUND) if open_ else []
+            if not wanted:  # only papers a prefix list leaves out could lower the rivals' bounds
+                papers += others[:MAX_RIVAL_VECTORS]
+        if papers or wanted:
+            return wanted, papers
         # A paper seen nowhere could still be among the K, and only left-out papers could tell.
-        left = [term for term in unfinished if not self._next_tier_stored(term)] or unfinished
-        return left[:1], []
+        left_out = [term for term in unfinished if not self._next_tier_stored(term)] or unfinished
+        return left_out[:1], []
+
+    def _tier_papers(self, wanted: list[str]) -> int:
+        """How many papers the tiers WANTED (a term once per tier, in order) hold."""
+        taken: dict[str, int] = {}
+        papers = 0
+        for term in wanted:
+            tiers = self.tiers[term]
+            papers += tiers.rest[tiers.loaded + taken.get(term, 0)][1]
+            taken[term] = taken.get(term, 0) + 1
+        return papers
 
     def _next_tier_stored(self, term: str) -> bool:
         tiers = self.tiers[term]
         return tiers.rest[tiers.loaded][2] != NOT_STORED
 
-    def _cheapest_tiers(self, open_, threshold: float, unfinished: list[str], factor) -> list[str]:
+    def _cheapest_tiers(self, open_, threshold: float, unfinished: list[str], factor, depth_limit: float) -> list[str]:
         """Tiers to fetch now (a term once per tier), chosen greedily by how much each lowers the
         upper bounds of the OPEN papers ((lower bound, terms not seen)) above THRESHOLD, per paper
-        fetched; a term may give up to MAX_TIERS_A_ROUND tiers at once."""
+        fetched; a term may give up to DEPTH_LIMIT tiers. A paper no stored tier can settle is left
+        to its vector."""
         depth = {term: 0 for term in unfinished}
 
         def bound_at(term: str, more: int) -> int:
@@ -470,10 +499,15 @@ class ShardedReader:
 
         def available(term: str) -> bool:  # prefix lists' left-out papers are never chosen here
             tiers = self.tiers[term]
-            return (depth[term] < MAX_TIERS_A_ROUND and tiers.loaded + depth[term] < len(tiers.rest)
+            return (depth[term] < depth_limit and tiers.loaded + depth[term] < len(tiers.rest)
                     and tiers.rest[tiers.loaded + depth[term]][2] != NOT_STORED)
 
-        excess = [lower + sum(factor[term] * self.tiers[term].bound for term in missing) - threshold
+        def floor(term: str) -> int:  # the highest impact left once every stored tier is in
+            tiers = self.tiers[term]
+            return next((tier[0] for tier in tiers.rest[tiers.loaded:] if tier[2] == NOT_STORED), 0)
+
+        excess = [0.0 if lower + sum(factor[term] * floor(term) for term in missing) > threshold
+                  else lower + sum(factor[term] * self.tiers[term].bound for term in missing) - threshold
                   for lower, missing in open_]
         while True:
             best, best_gain = None, 0.0

@@ -44,7 +44,7 @@
     this.postingTerms = {}; // posting file number -> its terms
     this.prefixKeys = {}; // prefix file number -> its keys
     this.prefixRanges = {}; // prefix list -> [first, end): the numbers of the terms it sums
-    this.vectors = {}; // paper -> {numbers: Int32Array of its terms, impacts: Int32Array}
+    this.vectors = new Map(); // paper -> {numbers: Int32Array of its terms, impacts: Int32Array}
     this.termLists = {}; // file number -> sorted terms
     this.docFiles = {}; // file number -> result data of its papers
   }
@@ -183,7 +183,7 @@
           term += vector[0][j];
           numbers[j] = term;
         }
-        self.vectors[number * perFile + i] = { numbers: numbers, impacts: Int32Array.from(vector[1]) };
+        self.vectors.set(number * perFile + i, { numbers: numbers, impacts: Int32Array.from(vector[1]) });
       });
     });
   };
@@ -484,7 +484,7 @@
         var doc = state.order[s];
         // A paper settled by its vector, or scored through a prefix list, has its score as a sum
         // of impacts: equal to lunr's but for the last bits.
-        var exact = state.exact[s] && !self.vectors[doc] && !ranges.length;
+        var exact = state.exact[s] && !self.vectors.has(doc) && !ranges.length;
         return new ShardedHit(self, doc, exact ? self.exactScore(doc, vector, magnitude) : state.lower[s], pairs);
       });
       hits.total = complete ? state.order.length : total;
@@ -501,11 +501,12 @@
     var self = this;
     var count = terms.length;
     var unfinished = [];
+    var ceiling = terms.map(function (term) { return self.bound(term); }); // of a paper not seen in a term
     var unseen = 0;
     terms.forEach(function (term, t) {
       if (self.finished(term)) return;
       unfinished.push(t);
-      unseen += factors[t] * self.bound(term);
+      unseen += factors[t] * ceiling[t];
     });
     var slot = new Int32Array(self.paperCount).fill(-1);
     var order = [];
@@ -534,10 +535,10 @@
     var exact = new Uint8Array(n);
     var best = [];
     for (var s = 0; s < n; s++) {
-      var known = self.vectors[order[s]];
-      if (known) {
+      var vector = self.vectors.size ? self.vectors.get(order[s]) : undefined;
+      if (vector) {
         for (var v = 0; v < count; v++) {
-          if (self.tiers[terms[v]]) impacts[s * count + v] = self.vectorImpact(known, terms[v]);
+          if (self.tiers[terms[v]]) impacts[s * count + v] = self.vectorImpact(vector, terms[v]);
         }
       }
       var sum = 0;
@@ -548,7 +549,7 @@
       var missing = 0;
       for (var u = 0; u < unfinished.length; u++) {
         if (impacts[s * count + unfinished[u]] === -1) {
-          rest += factors[unfinished[u]] * self.bound(terms[unfinished[u]]);
+          rest += factors[unfinished[u]] * ceiling[unfinished[u]];
           missing++;
         }
       }
@@ -568,16 +569,37 @@
     };
   };
 
+  function flagged(flags) { // the places of FLAGS that are set
+    var places = [];
+    for (var at = 0; at < flags.length; at++) if (flags[at]) places.push(at);
+    return places;
+  }
+
   // The unfinished terms (their numbers) in which slot S was not seen.
   function missingTerms(state, s) {
     return state.unfinished.filter(function (u) { return state.impacts[s * state.count + u] === -1; });
   }
 
   // {terms: whose next tier, papers: whose vector} could change the best K; both empty once
-  // the K are settled. Each round costs a request's latency, so one round asks for the
-  // vectors of the papers that could overtake one of the K at any place, when they are few;
-  // many are settled by tiers instead.
+  // the K are settled. Each round costs a request's latency, so one round asks both for the
+  // vectors of the few papers that could overtake the first open places and for the tiers that
+  // settle the next one, where many papers could.
   var MAX_VECTORS = 16;
+  var MAX_RIVAL_VECTORS = 128;
+  // What fetching one paper's vector costs, in papers of a tier: 0.4 KB gzip weighs about 150
+  // (2.7 bytes a paper), and a request more; 400 downloaded least over typed queries at 100,000
+  // papers (benchmarks/search_shards.py), with fewer rounds than walking tiers.
+  var PAPERS_A_VECTOR_COSTS = 400;
+
+  ShardedIndex.prototype.tierPapers = function (wanted) {
+    var self = this;
+    return wanted.reduce(function (sum, want) {
+      var tiers = self.tiers[want.term];
+      return tiers.rest.slice(tiers.loaded, tiers.loaded + want.count).reduce(function (papers, tier) {
+        return papers + tier[1];
+      }, sum);
+    }, 0);
+  };
   ShardedIndex.prototype.toFetch = function (state, terms, factors, k) {
     var self = this;
     var n = state.order.length;
@@ -595,47 +617,67 @@
     for (var s = 0; s < n; s++) {
       if (place[s] === best.length && upper[s] > outside) outside = upper[s];
     }
-    var first = -1; // the first place not settled
-    var contenders = {}; // slot -> true: papers that could overtake the paper at some open place
-    var lowest = Infinity; // the lowest threshold of an open place
+    // Open places in rank order: the vectors of the papers that could overtake them settle as
+    // many as MAX_VECTORS allow; tiers lower the bounds of the rest (at the first place left).
+    var vectors = new Uint8Array(n); // by slot: 1 if its vector is to be fetched
+    var rivals = new Uint8Array(n); // by slot: 1 if it could overtake an open place the vectors leave
+    var chosen = 0;
+    var left = -1; // the first open place the vectors do not settle
+    var lowest = Infinity; // the lowest threshold of a place they settle
+    var opened = false;
     for (var position = 0; position < best.length; position++) {
       var threshold = lower[best[position]];
       var after = outside;
       for (var q = position + 1; q < best.length; q++) after = Math.max(after, upper[best[q]]);
       if (threshold >= after) continue;
-      if (first === -1) first = position;
-      lowest = Math.min(lowest, threshold);
+      opened = true;
+      var theirs = [];
       for (var c = 0; c < n; c++) {
-        if (place[c] > position && upper[c] > threshold) contenders[c] = true;
+        if (place[c] > position && upper[c] > threshold && !vectors[c]) theirs.push(c);
+      }
+      if (left === -1 && chosen + theirs.length > MAX_VECTORS) left = position;
+      theirs.forEach(function (slot) {
+        if (left === -1) vectors[slot] = 1; else rivals[slot] = 1;
+      });
+      if (left === -1) {
+        chosen += theirs.length;
+        lowest = Math.min(lowest, threshold);
       }
     }
-    if (first === -1) return none;
-    var slots = Object.keys(contenders).map(Number);
+    if (!opened) return none;
     // In rank order, as a full sort by lower bound would list them.
-    slots.sort(function (a, b) { return lower[b] - lower[a] || a - b; });
-    var wanted;
-    if (slots.length <= MAX_VECTORS) {
-      var unseen = state.unseen > lowest ? [{ lower: 0, missing: state.unfinished }] : [];
-      wanted = unseen.length ? self.cheapestTiers(unseen, lowest, state.unfinished, terms, factors) : [];
-      if (slots.length || wanted.length) {
-        return { terms: wanted, papers: slots.map(function (c) { return state.order[c]; }) };
-      }
-    } else {
-      var bar = lower[best[first]];
-      var open = state.unseen > bar ? [{ lower: 0, missing: state.unfinished }] : [];
+    var slots = flagged(vectors).sort(function (a, b) { return lower[b] - lower[a] || a - b; });
+    var papers = slots.map(function (slot) { return state.order[slot]; });
+    var bar = left === -1 ? lowest : lower[best[left]];
+    var open = state.unseen > bar ? [{ lower: 0, missing: state.unfinished }] : [];
+    var opponents = 0; // papers that could overtake the place left
+    if (left !== -1) {
       for (var o = 0; o < n; o++) {
-        if (place[o] > first && upper[o] > bar) open.push({ lower: lower[o], missing: missingTerms(state, o) });
+        if (place[o] > left && upper[o] > bar && !vectors[o]) {
+          open.push({ lower: lower[o], missing: missingTerms(state, o) });
+          opponents++;
+        }
       }
-      wanted = self.cheapestTiers(open, bar, state.unfinished, terms, factors);
-      if (wanted.length) return { terms: wanted, papers: [] };
-      // Only papers a prefix list leaves out could lower these bounds: settle the likeliest
-      // contenders by their vectors instead.
-      slots.sort(function (a, b) { return upper[b] - upper[a] || a - b; });
-      return { terms: [], papers: slots.slice(0, MAX_VECTORS).map(function (c) { return state.order[c]; }) };
     }
+    var others = flagged(rivals).sort(function (a, b) { return upper[b] - upper[a] || a - b; });
+    var wanted = [];
+    if (opponents && opponents <= MAX_RIVAL_VECTORS && opponents * PAPERS_A_VECTOR_COSTS <
+        self.tierPapers(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
+      // Their vectors cost less than the tiers that would settle them.
+      others.slice(0, MAX_RIVAL_VECTORS).forEach(function (slot) { papers.push(state.order[slot]); });
+      if (state.unseen > bar) wanted = self.cheapestTiers(open.slice(0, 1), bar, state.unfinished, terms, factors, MAX_TIERS_A_ROUND);
+    } else {
+      wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, MAX_TIERS_A_ROUND) : [];
+      if (!wanted.length) {
+        // Only papers a prefix list leaves out could lower the rivals' bounds: settle the likeliest
+        // by their vectors instead, many in one round (each round waits for the network).
+        others.slice(0, MAX_RIVAL_VECTORS).forEach(function (slot) { papers.push(state.order[slot]); });
+      }
+    }
+    if (papers.length || wanted.length) return { terms: wanted, papers: papers };
     // A paper seen nowhere could still be among the K, and only left-out papers could tell.
-    var left = state.unfinished.filter(function (t) { return !self.nextTierStored(terms[t]); });
-    return { terms: [{ term: terms[(left.length ? left : state.unfinished)[0]], count: 1 }], papers: [] };
+    var leftOut = state.unfinished.filter(function (t) { return !self.nextTierStored(terms[t]); });
+    return { terms: [{ term: terms[(leftOut.length ? leftOut : state.unfinished)[0]], count: 1 }], papers: [] };
   };
 
   ShardedIndex.prototype.nextTierStored = function (term) {
@@ -650,7 +692,7 @@
   // many tiers before their best few settle; more at once fetched several times the bytes
   // (benchmarks/search_shards.py at 100,000 papers).
   var MAX_TIERS_A_ROUND = 2;
-  ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors) {
+  ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, depthLimit) {
     var self = this;
     var width = unfinished.length;
     var column = {}; // term number -> its place in UNFINISHED
@@ -664,19 +706,30 @@
     }
     function available(j) { // prefix lists' left-out papers are never chosen here
       var tiers = self.tiers[terms[unfinished[j]]];
-      return depth[j] < MAX_TIERS_A_ROUND && tiers.loaded + depth[j] < tiers.rest.length &&
+      return depth[j] < depthLimit && tiers.loaded + depth[j] < tiers.rest.length &&
         tiers.rest[tiers.loaded + depth[j]][2] !== NOT_STORED;
+    }
+    function floor(t) { // the highest impact of term T left once all its stored tiers are in
+      var tiers = self.tiers[terms[t]];
+      for (var d = tiers.loaded; d < tiers.rest.length; d++) {
+        if (tiers.rest[d][2] === NOT_STORED) return tiers.rest[d][0];
+      }
+      return 0;
     }
     unfinished.forEach(function (t, j) { column[t] = j; });
     var excess = new Float64Array(open.length);
     var misses = new Uint8Array(open.length * width);
     open.forEach(function (paper, i) {
       var total = 0;
+      var least = 0;
       paper.missing.forEach(function (t) {
         total += factors[t] * self.bound(terms[t]);
+        least += factors[t] * floor(t);
         misses[i * width + column[t]] = 1;
       });
-      excess[i] = paper.lower + total - threshold;
+      // No tier settles a paper whose bound stays above THRESHOLD through every stored tier
+      // (a prefix list leaves its last papers out): its vector will, so tiers leave it.
+      excess[i] = paper.lower + least > threshold ? 0 : paper.lower + total - threshold;
     });
     for (;;) {
       var best = -1;
