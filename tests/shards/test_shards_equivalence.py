@@ -246,3 +246,22 @@ def test_past_a_prefix_lists_stored_papers_the_prefix_is_expanded_word_by_word(s
     top = reader.top(query, 100)  # more papers than SMALL_LAYOUT's prefix lists keep (60)
     assert reader.fell_back
     assert_same_top(lunr_results(index, text, typed_prefix=True), top, 100)
+
+
+@pytest.mark.parametrize("text", ["language model", "graph neural net", "video gen", "large language models"])
+def test_vectors_chosen_over_tiers_where_cheaper_keep_the_top_exact(seed_index, text, monkeypatch):
+    # The seed archive's tiers are too small for a vector ever to cost less than the tiers it
+    # spares; pricing vectors at one paper's posting makes every such choice go to vectors.
+    index, files = seed_index
+
+    def tiers_read(reader: ShardedReader) -> int:
+        query = reader.new_query()
+        QueryParser(text, query).parse()
+        add_typed_prefix(query)
+        top = reader.top(query, 30)
+        assert_same_top(lunr_results(index, text, typed_prefix=True), top, 30)
+        return sum(name.startswith("tiers/") for name in reader.fetched)
+
+    priced = tiers_read(ShardedReader(files))
+    monkeypatch.setattr("tests.shards.shards_reference.PAPERS_A_VECTOR_COSTS", 1)
+    assert tiers_read(ShardedReader(files)) < priced
