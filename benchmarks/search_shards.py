@@ -1,7 +1,9 @@
 """Benchmark search as a reader meets it: bytes downloaded per query and answer times, in chromium.
 
-Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH]
-       python3 benchmarks/search_shards.py --site SITE_DIR [--pagefind PATH]
+Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH] [--http1]
+       python3 benchmarks/search_shards.py --site SITE_DIR [--pagefind PATH] [--http1]
+
+Needs Debian's chromium, nginx and openssl (`apt-get install -y chromium nginx openssl`) and Playwright.
 
 For each size N it builds a synthetic archive of N papers with sitegen (the index is sharded
 above [search] shard_threshold, 5,000 by default), serves it gzip-compressed the way GitHub
@@ -16,8 +18,11 @@ Pages does, and drives Debian's chromium with Playwright, a fresh empty cache pe
   next key came first), minus search.js's 120 ms debounce, once the first answer is in; JS
   heap from the DevTools protocol at the end.
 
-The server keeps connections alive and sends each response without Nagle's delay, as web
-servers do; GitHub Pages also speaks HTTP/2, so requests cost less there than here.
+The site is served over HTTPS with HTTP/2 (nginx, a throw-away self-signed certificate), as
+GitHub Pages serves it: every request shares one connection, so a round of many small files costs
+about one round trip. --http1 serves it over HTTP/1.1 instead (keep-alive, no Nagle delay), where
+chromium opens at most 6 connections to a host and further requests wait their turn, as on hosts
+without HTTP/2.
 
 With --pagefind (the `pagefind` command, e.g. from `pip install 'pagefind[bin]'` in a
 throw-away venv) it indexes the same paper pages with Pagefind and measures its JS API the
@@ -35,12 +40,14 @@ import functools
 import gzip
 import json
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -52,9 +59,11 @@ from benchmarks.synthetic import generate_project  # noqa: E402
 from sitegen.build import build  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian puts it in sbin, often off PATH
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--enable-precise-memory-info",
+    "--ignore-certificate-errors",  # the HTTP/2 server's certificate is self-signed
 ]
 QUERIES = ("diffusion", "language model", "graph neural networks", "reinforcement learning agent",
            "video generation")
@@ -92,10 +101,71 @@ class GzipHandler(SimpleHTTPRequestHandler):
         return None
 
 
-def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+def serve_http1(folder: Path) -> tuple[Callable[[], None], str]:
+    """FOLDER over HTTP/1.1 (a browser opens at most 6 connections to it): (stop, url)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+    return stop, f"http://127.0.0.1:{server.server_port}/"
+
+
+NGINX_CONFIG = """
+daemon off;
+worker_processes 1;
+error_log {work}/error.log;
+pid {work}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    gzip on;
+    gzip_comp_level 6;
+    gzip_min_length 0;
+    gzip_types text/css application/javascript application/json image/svg+xml application/xml text/plain;
+    server {{
+        listen 127.0.0.1:{port} ssl http2;
+        ssl_certificate {work}/cert.pem;
+        ssl_certificate_key {work}/key.pem;
+        root {root};
+    }}
+}}
+"""
+
+
+def serve_http2(folder: Path) -> tuple[Callable[[], None], str]:
+    """FOLDER over HTTPS with HTTP/2, as GitHub Pages serves a site (every request on one
+    connection), by nginx with a throw-away self-signed certificate: (stop, url). A Python
+    HTTP/2 server (hypercorn) took longer to answer than the browser to ask, which hid the client."""
+    work = Path(tempfile.mkdtemp(prefix="search-shards-nginx-"))
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(work / "key.pem"), "-out", str(work / "cert.pem")], check=True, capture_output=True)
+    with socket.socket() as probe:  # a free port for nginx
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (work / "nginx.conf").write_text(NGINX_CONFIG.format(work=work, port=port, root=folder.resolve()), encoding="utf-8")
+    server = subprocess.Popen([NGINX, "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):  # until it listens
+        if server.poll() is not None:
+            raise SystemExit(f"nginx did not start: {server.stderr.read().decode(errors='replace')}")
+        with socket.socket() as attempt:
+            if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+
+    def stop() -> None:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+    return stop, f"https://127.0.0.1:{port}/"
 
 
 # Page-side recorder: when each key went down and when each answer (data-query) appeared.
@@ -136,7 +206,7 @@ def heap_mb(page) -> float:
 
 
 def sitegen_typed(browser, url: str, query: str) -> dict:
-    context = browser.new_context()
+    context = browser.new_context(ignore_https_errors=True)
     log = NetworkLog(context)
     page = context.new_page()
     page.goto(url)
@@ -170,7 +240,7 @@ def sitegen_typed(browser, url: str, query: str) -> dict:
 
 
 def sitegen_pasted(browser, url: str, query: str) -> dict:
-    context = browser.new_context()
+    context = browser.new_context(ignore_https_errors=True)
     log = NetworkLog(context)
     page = context.new_page()
     page.goto(url)
@@ -202,7 +272,7 @@ PAGEFIND_RUN = """async ([root, prefixes, shown]) => {
 
 
 def pagefind_run(browser, url: str, query: str, typed: bool) -> dict:
-    context = browser.new_context()
+    context = browser.new_context(ignore_https_errors=True)
     log = NetworkLog(context)
     page = context.new_page()
     page.goto(url)
@@ -236,7 +306,7 @@ def build_size(size: int, work: Path) -> Path:
     return result.out_dir
 
 
-def run_site(site: Path, pagefind: str | None, browser) -> None:
+def run_site(site: Path, pagefind: str | None, browser, serve) -> None:
     size = json.loads((site / "search" / "manifest.json").read_text(encoding="utf-8"))["papers"]
     search_files = list((site / "search").rglob("*.json"))
     raw = sum(path.stat().st_size for path in search_files)
@@ -250,7 +320,7 @@ def run_site(site: Path, pagefind: str | None, browser) -> None:
         pagefind_files = [path for path in (site / "pagefind").rglob("*") if path.is_file()]
         print(f"Pagefind index {time.perf_counter() - started:.1f} s; {len(pagefind_files):,} files, "
               f"{sum(p.stat().st_size for p in pagefind_files) / 1e6:,.1f} MB")
-    server, url = serve(site)
+    stop, url = serve(site)
     try:
         print("\n| query | tool | typed: bytes (requests) | first results ms | per keystroke ms median / p90 / max "
               "| pasted: bytes (requests) | pasted ms | JS heap MB |")
@@ -271,8 +341,7 @@ def run_site(site: Path, pagefind: str | None, browser) -> None:
                       f"{kb(pasted['bytes'])} ({pasted['requests']}) | {pasted['times'][0]:.0f} | "
                       f"{typed['heap_mb']:.0f} |", flush=True)
     finally:
-        server.shutdown()
-        server.server_close()
+        stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="folder for the projects, kept for later runs")
     parser.add_argument("--pagefind", help="the pagefind command (omit to skip Pagefind)")
     parser.add_argument("--site", type=Path, help="measure this built site instead of building archives")
+    parser.add_argument("--http1", action="store_true",
+                        help="serve over HTTP/1.1 (6 connections a host) instead of HTTP/2 as GitHub Pages does")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -288,10 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            serve = serve_http1 if args.http1 else serve_http2
+            print(f"Served over {'HTTP/1.1' if args.http1 else 'HTTP/2 (TLS)'}")
             if args.site:
-                run_site(args.site, args.pagefind, browser)
+                run_site(args.site, args.pagefind, browser, serve)
             for size in [] if args.site else [int(s) for s in args.sizes.split(",") if s.strip()]:
-                run_site(build_size(size, work), args.pagefind, browser)
+                run_site(build_size(size, work), args.pagefind, browser, serve)
             browser.close()
     finally:
         if not args.keep:
