@@ -62,10 +62,11 @@ def _running_sum(gaps):
 
 
 # Past this many papers whose rank is open, fetching the next tiers is cheaper than their vectors.
-MAX_VECTORS = 16
+MAX_VECTORS = 8
 MAX_RIVAL_VECTORS = 128
-PAPERS_A_VECTOR_COSTS = 400  # what one paper's vector costs, in papers of a tier
-MAX_TIERS_A_ROUND = 2  # of one term, fetched at once
+REQUEST_COSTS = 500  # what one request costs, in papers of a tier (mostly time: see sharded.js)
+VECTOR_COSTS = REQUEST_COSTS + 150  # one paper's vector: a request and its bytes
+MAX_TIERS_A_ROUND = 4  # of one term, fetched at once
 NOT_STORED = -1  # the file of a prefix list's last papers, left out of the index
 
 
@@ -454,7 +455,7 @@ class ShardedReader:
                     open_.append((ranked[rank][1], ranked[rank][4]))
                     opponents += 1
         others = [ranked[rank][0] for rank in sorted(rivals, key=lambda rank: (-ranked[rank][2], rank))]
-        if opponents and opponents <= MAX_RIVAL_VECTORS and opponents * PAPERS_A_VECTOR_COSTS < self._tier_papers(
+        if opponents and opponents <= MAX_RIVAL_VECTORS and opponents * VECTOR_COSTS < self._tiers_cost(
                 self._cheapest_tiers(open_, bar, unfinished, factor, math.inf)):
             papers += others[:MAX_RIVAL_VECTORS]  # their vectors cost less than the tiers that would settle them
             wanted = (self._cheapest_tiers(open_[:1], bar, unfinished, factor, MAX_TIERS_A_ROUND)
@@ -469,13 +470,13 @@ class ShardedReader:
         left_out = [term for term in unfinished if not self._next_tier_stored(term)] or unfinished
         return left_out[:1], []
 
-    def _tier_papers(self, wanted: list[str]) -> int:
-        """How many papers the tiers WANTED (a term once per tier, in order) hold."""
+    def _tiers_cost(self, wanted: list[str]) -> int:
+        """What fetching the tiers WANTED (a term once per tier, in order) costs, in papers of a tier."""
         taken: dict[str, int] = {}
         papers = 0
         for term in wanted:
             tiers = self.tiers[term]
-            papers += tiers.rest[tiers.loaded + taken.get(term, 0)][1]
+            papers += tiers.rest[tiers.loaded + taken.get(term, 0)][1] + REQUEST_COSTS
             taken[term] = taken.get(term, 0) + 1
         return papers
 

@@ -250,8 +250,8 @@ def test_past_a_prefix_lists_stored_papers_the_prefix_is_expanded_word_by_word(s
 
 @pytest.mark.parametrize("text", ["language model", "graph neural net", "video gen", "large language models"])
 def test_vectors_chosen_over_tiers_where_cheaper_keep_the_top_exact(seed_index, text, monkeypatch):
-    # The seed archive's tiers are too small for a vector ever to cost less than the tiers it
-    # spares; pricing vectors at one paper's posting makes every such choice go to vectors.
+    # Priced beyond any tier, vectors settle only what no tier can; priced at one paper of a
+    # tier, every choice between them goes to vectors: both keep the best 30 exact.
     index, files = seed_index
 
     def tiers_read(reader: ShardedReader) -> int:
@@ -262,6 +262,7 @@ def test_vectors_chosen_over_tiers_where_cheaper_keep_the_top_exact(seed_index, 
         assert_same_top(lunr_results(index, text, typed_prefix=True), top, 30)
         return sum(name.startswith("tiers/") for name in reader.fetched)
 
-    priced = tiers_read(ShardedReader(files))
-    monkeypatch.setattr("tests.shards.shards_reference.PAPERS_A_VECTOR_COSTS", 1)
-    assert tiers_read(ShardedReader(files)) < priced
+    monkeypatch.setattr("tests.shards.shards_reference.VECTOR_COSTS", 10**9)
+    tiers_only = tiers_read(ShardedReader(files))
+    monkeypatch.setattr("tests.shards.shards_reference.VECTOR_COSTS", 1)
+    assert tiers_read(ShardedReader(files)) < tiers_only

@@ -584,19 +584,23 @@
   // the K are settled. Each round costs a request's latency, so one round asks both for the
   // vectors of the few papers that could overtake the first open places and for the tiers that
   // settle the next one, where many papers could.
-  var MAX_VECTORS = 16;
+  var MAX_VECTORS = 8;
   var MAX_RIVAL_VECTORS = 128;
-  // What fetching one paper's vector costs, in papers of a tier: 0.4 KB gzip weighs about 150
-  // (2.7 bytes a paper), and a request more; 400 downloaded least over typed queries at 100,000
-  // papers (benchmarks/search_shards.py), with fewer rounds than walking tiers.
-  var PAPERS_A_VECTOR_COSTS = 400;
+  // Costs in papers of a tier (about 2.7 bytes gzip each). A request costs time more than
+  // bytes: chromium spends about 2.5 ms on each, even from its cache, on the benchmark's 2-core
+  // machine (benchmarks/search_shards.py), about what 500 papers of a tier cost to fetch, decode
+  // and rank. Counting requests so, typed queries at 100,000 papers made a fifth fewer requests
+  // than when bytes alone counted, and the slowest keystrokes lost a third of their requests.
+  var REQUEST_COSTS = 500;
+  var VECTOR_COSTS = REQUEST_COSTS + 150; // 0.4 KB gzip: one request and about 150 papers' bytes
 
-  ShardedIndex.prototype.tierPapers = function (wanted) {
+  // What fetching the tiers WANTED ({term, count}) costs, in papers of a tier.
+  ShardedIndex.prototype.tiersCost = function (wanted) {
     var self = this;
     return wanted.reduce(function (sum, want) {
       var tiers = self.tiers[want.term];
-      return tiers.rest.slice(tiers.loaded, tiers.loaded + want.count).reduce(function (papers, tier) {
-        return papers + tier[1];
+      return tiers.rest.slice(tiers.loaded, tiers.loaded + want.count).reduce(function (cost, tier) {
+        return cost + tier[1] + REQUEST_COSTS;
       }, sum);
     }, 0);
   };
@@ -661,8 +665,8 @@
     }
     var others = flagged(rivals).sort(function (a, b) { return upper[b] - upper[a] || a - b; });
     var wanted = [];
-    if (opponents && opponents <= MAX_RIVAL_VECTORS && opponents * PAPERS_A_VECTOR_COSTS <
-        self.tierPapers(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
+    if (opponents && opponents <= MAX_RIVAL_VECTORS && opponents * VECTOR_COSTS <
+        self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
       // Their vectors cost less than the tiers that would settle them.
       others.slice(0, MAX_RIVAL_VECTORS).forEach(function (slot) { papers.push(state.order[slot]); });
       if (state.unseen > bar) wanted = self.cheapestTiers(open.slice(0, 1), bar, state.unfinished, terms, factors, MAX_TIERS_A_ROUND);
@@ -688,10 +692,10 @@
   // The tiers to fetch now ([{term, count}] of the UNFINISHED terms), chosen greedily by how much
   // each lowers the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per
   // paper fetched, until none would be above it if the papers were not in those tiers. A term
-  // may give two tiers at once: each round waits for the network, and two common words may need
-  // many tiers before their best few settle; more at once fetched several times the bytes
-  // (benchmarks/search_shards.py at 100,000 papers).
-  var MAX_TIERS_A_ROUND = 2;
+  // may give four tiers at once: each round waits for the network, and two common words may need
+  // many tiers before their best few settle; at most four kept the bytes within 5% of two a round
+  // and took a tenth fewer rounds (benchmarks/search_shards.py at 100,000 papers).
+  var MAX_TIERS_A_ROUND = 4;
   ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, depthLimit) {
     var self = this;
     var width = unfinished.length;
