@@ -226,6 +226,25 @@ def test_header_box_highlights_and_loads_only_some_pieces(open_page, sharded_sit
     assert 1 <= len(docs_files) <= 3 < len(list((out / "search" / "docs").glob("*.json")))
 
 
+def test_header_box_never_empties_while_the_next_results_load(open_page, sharded_site):
+    # Result data comes one paper per file: the old results stay until the new ones can be
+    # shown, rather than the list flashing empty on every keystroke.
+    url, _, _ = sharded_site
+    page = open_page(url + "papers/")
+    page.keyboard.press("/")
+    page.keyboard.type("diffusion")
+    page.wait_for_selector("#search-q-results[data-query='diffusion']", state="attached")
+    page.evaluate("""() => {
+      const list = document.querySelector("#search-q-results");
+      window.__sizes = [];
+      new MutationObserver(() => window.__sizes.push(list.children.length)).observe(list, {childList: true});
+    }""")
+    page.keyboard.type(" model", delay=150)
+    page.wait_for_selector("#search-q-results[data-query='diffusion model']", state="attached")
+    sizes = page.evaluate("window.__sizes")
+    assert sizes and min(sizes) == 8
+
+
 def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_site):
     url, out, _ = sharded_site
     manifest = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))

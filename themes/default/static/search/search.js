@@ -395,11 +395,7 @@
       })
       .then(function (hits) {
         if (generation !== view.generation) return null;
-        view.hits = hits;
-        view.shown = 0;
-        view.parts.list.textContent = "";
-        view.setActive(-1);
-        return view.showMore(generation).then(function () {
+        return view.show(hits, generation).then(function () {
           if (generation !== view.generation) return;
           // Shown first: a live region inside a hidden popup would not be announced.
           var complete = hits.complete !== false;
@@ -427,6 +423,25 @@
       .finally(function () { window.clearTimeout(loading); });
   };
 
+  // Replaces the results with the first of HITS once their data is in: never an empty list in
+  // between, which would flash on every keystroke.
+  SearchView.prototype.show = function (hits, generation) {
+    var view = this;
+    var batch = hits.slice(0, view.limit);
+    return view.loadEngine()
+      .then(function (engine) {
+        return engine.documents(batch.map(function (hit) { return hit.ref; }));
+      })
+      .then(function (docs) {
+        if (generation !== view.generation) return;
+        view.hits = hits;
+        view.shown = 0;
+        view.parts.list.textContent = "";
+        view.setActive(-1);
+        view.append(batch, docs);
+      });
+  };
+
   SearchView.prototype.showMore = function (generation) {
     var view = this;
     var batch = view.hits.slice(view.shown, view.shown + view.limit);
@@ -436,16 +451,21 @@
       })
       .then(function (docs) {
         if (generation !== view.generation) return;
-        batch.forEach(function (hit, i) {
-          if (!docs[i]) return; // an index and store from different builds: skip, never crash
-          var id = view.idPrefix + "-option-" + (view.shown + i);
-          view.parts.list.appendChild(resultItem(hit, docs[i], id));
-        });
-        view.shown += batch.length;
-        if (view.parts.more) {
-          view.parts.more.hidden = view.shown >= view.hits.length;
-        }
+        view.append(batch, docs);
       });
+  };
+
+  SearchView.prototype.append = function (batch, docs) {
+    var view = this;
+    batch.forEach(function (hit, i) {
+      if (!docs[i]) return; // an index and store from different builds: skip, never crash
+      var id = view.idPrefix + "-option-" + (view.shown + i);
+      view.parts.list.appendChild(resultItem(hit, docs[i], id));
+    });
+    view.shown += batch.length;
+    if (view.parts.more) {
+      view.parts.more.hidden = view.shown >= view.hits.length;
+    }
   };
 
   // Which query the list currently answers, for scripts and tests that wait for results.
