@@ -245,6 +245,22 @@ def test_header_box_never_empties_while_the_next_results_load(open_page, sharded
     assert sizes and min(sizes) == 8
 
 
+def test_header_box_reads_a_common_words_results_from_its_tops_file(open_page, sharded_site):
+    # The 8 best of one word are the 8 papers where it weighs most: one file has their data.
+    url, out, _ = sharded_site
+    page = open_page(url + "papers/")
+    page.keyboard.press("/")
+    page.keyboard.type("learning ")
+    page.wait_for_selector("#search-q-results[data-query='learning']", state="attached")
+    tops = [name for name in page.requests if "/search/tops/" in name]
+    assert tops and not [name for name in page.requests if "/search/docs/" in name]
+    rows = []
+    for name in tops:
+        rows += json.loads((out / "search" / "tops" / name.split("/tops/")[1].split("?")[0]).read_text(encoding="utf-8"))
+    titles = page.locator("#search-q-results [role=option] .search-result-title").all_inner_texts()
+    assert len(titles) == 8 and set(titles) <= {data[1] for _, data in rows}
+
+
 def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_site):
     url, out, _ = sharded_site
     manifest = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))

@@ -182,3 +182,29 @@ def impacts_of(by_field: list) -> dict[int, int]:
             paper += gap
             impacts[paper] = impacts.get(paper, 0) + weight
     return impacts
+
+
+def test_a_common_lists_tops_file_has_the_result_data_of_its_highest_impact_papers(seed_documents):
+    searchable = search_documents(seed_documents)
+    layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16, top_papers=3)
+    files = sharded_search_files(serialized_index(searchable), searchable, "search", layout)
+    manifest = manifest_of(files)
+    lists = [entry for number in range(len(manifest["postings"]))
+             for entry in json.loads(files[f"search/postings/{number}.json"])["postings"]]
+    lists += [entry for number in range(len(manifest["prefixes"]["files"]))
+              for entry in json.loads(files[f"search/prefixes/{number}.json"])["entries"]]
+    with_tops = 0
+    for entry in lists:
+        if isinstance(entry, list) or not entry["tiers"]:  # few papers: each paper's own file serves
+            assert isinstance(entry, list) or "tops" not in entry
+            continue
+        with_tops += 1
+        impacts = impacts_of(entry["head"])  # the head holds the highest impacts
+        highest = sorted(impacts, key=lambda paper: (-impacts[paper], paper))[:3]
+        rows = json.loads(files[f"search/tops/{entry['tops']}.json"])
+        assert [paper for paper, _ in rows] == highest
+        for paper, data in rows:  # what a result shows, exactly as the paper's own file has it
+            assert [data] == json.loads(files[f"search/docs/{paper}.json"])
+    tops_files = [json.loads(data) for name, data in files.items() if name.startswith("search/tops/")]
+    distinct = {tuple(paper for paper, _ in rows) for rows in tops_files}
+    assert with_tops > 100 and len(distinct) == len(tops_files) < with_tops  # lists that agree share a file
