@@ -83,12 +83,16 @@ class ShardLayout:
     # sixth more requests (bursts of 150 vectors); eight made the index 14% larger there and
     # 4% at 10,000 papers; the full lists, 28% larger, saved no more requests.
     prefix_tiers: int = 8
-    # A common term or prefix list also lists the result data of this many of its papers, those
-    # where it weighs most: the header box's 8 results are mostly among those of its query's
-    # lists, and each paper's own file is a request (about 2.5 ms of chromium's time on the
-    # benchmark's machine). Typed queries at 100,000 papers read result data in half the
-    # requests and 8% fewer bytes (a file of 8 compresses better than 8 files).
+    # A term or prefix list in at least `tops_min_papers` papers (or a twentieth of a smaller
+    # archive's) also lists the result data of `top_papers` of them, those where it weighs most:
+    # the header box's 8 results are mostly among those of its query's lists, and each paper's
+    # own file is a request (about 2.5 ms of chromium's time on the benchmark's machine). Typed
+    # queries read result data in about half the requests and fewer bytes (a file of 8
+    # compresses better than 8 files). Lists in fewer papers are typed less often: giving them
+    # tops too saved few more requests (10,000 papers: 191 instead of 260, from 490) for more
+    # than twice the copies (27 MB instead of 11 MB).
     top_papers: int = 8
+    tops_min_papers: int = 512
 
 
 DEFAULT_LAYOUT = ShardLayout()
@@ -193,6 +197,12 @@ class _Tiers:
         self.tiers += 1
         return self.tiers - 1
 
+    def _with_tops(self, entry: dict, by_impact: list[int], papers: int) -> dict:
+        """ENTRY, of a list in PAPERS papers whose highest impacts start BY_IMPACT, with its tops file."""
+        if papers >= min(self.layout.tops_min_papers, self.impacts.paper_count // 20):
+            entry["tops"] = self._tops(by_impact)
+        return entry
+
     def _tops(self, by_impact: list[int]) -> int:
         """The tops file of a list whose papers by falling impact start with BY_IMPACT."""
         papers = tuple(by_impact[:self.layout.top_papers])
@@ -213,8 +223,8 @@ class _Tiers:
         rest = []
         for tier in tiers[1:]:
             rest.append([impact[tier[0]], len(tier), self._add_tier(_field_postings(by_field, tier))])
-        return {"head": _field_postings(by_field, tiers[0]), "papers": len(papers), "tiers": rest,
-                "tops": self._tops(tiers[0])}
+        return self._with_tops({"head": _field_postings(by_field, tiers[0]), "papers": len(papers), "tiers": rest},
+                               tiers[0], len(papers))
 
     def prefix_entry(self, first: int, end: int) -> dict:
         """A prefix list: the papers with any of terms FIRST..END-1 and their summed impacts, as
@@ -235,8 +245,7 @@ class _Tiers:
             rest.append([impact[left[0][0]], sum(map(len, left)), NOT_STORED])
         entry["head"] = _summed_postings(impact, tiers[0])
         entry["tiers"] = rest
-        entry["tops"] = self._tops(tiers[0])
-        return entry
+        return self._with_tops(entry, tiers[0], len(papers))
 
     def _cut(self, papers: np.ndarray, impacts: np.ndarray) -> list[list[int]]:
         """PAPERS by falling impact (equal impacts in paper order), in a head and growing tiers."""
