@@ -66,7 +66,7 @@ MAX_VECTORS = 8
 MAX_RIVAL_VECTORS = 128
 REQUEST_COSTS = 500  # what one request costs, in papers of a tier (mostly time: see sharded.js)
 VECTOR_COSTS = REQUEST_COSTS + 150  # one paper's vector: a request and its bytes
-MAX_TIERS_A_ROUND = 4  # of one term, fetched at once
+MAX_TIERS_A_ROUND = 2  # of one term, fetched at once
 NOT_STORED = -1  # the file of a prefix list's last papers, left out of the index
 
 

@@ -697,10 +697,11 @@
   // The tiers to fetch now ([{term, count}] of the UNFINISHED terms), chosen greedily by how much
   // each lowers the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per
   // paper fetched, until none would be above it if the papers were not in those tiers. A term
-  // may give four tiers at once: each round waits for the network, and two common words may need
-  // many tiers before their best few settle; at most four kept the bytes within 5% of two a round
-  // and took a tenth fewer rounds (benchmarks/search_shards.py at 100,000 papers).
-  var MAX_TIERS_A_ROUND = 4;
+  // may give two tiers at once: each round waits for the network, and two common words may need
+  // many tiers before their best few settle; four a round took 8% fewer rounds but 7% more bytes
+  // (typed queries at 100,000 papers, benchmarks/search_requests.js), and bytes are what the
+  // typed query at 10,000 papers has least of (150 KB).
+  var MAX_TIERS_A_ROUND = 2;
   ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, depthLimit) {
     var self = this;
     var width = unfinished.length;

@@ -1,0 +1,131 @@
+// What typing queries into the header box of a built sharded site asks of the network, keystroke
+// by keystroke, without a browser: rounds (each waits for a round trip), requests (chromium
+// spends about 2.5 ms on each on a 2-core machine, even from its cache), gzip bytes, and CPU.
+//
+// Usage: node benchmarks/search_requests.js SITE_DIR ["query one|query two" ...] [--quiet]
+//
+// Runs the site's own static/search/sharded.js in node with the theme's lunr.js, answering every
+// fetch at once from SITE_DIR/search/, as search.js would call it: each keystroke's text (the last
+// word completed as a prefix from its third letter), its best 8, then their result data. Counts are
+// exact and repeatable; CPU is node's, noisy, and includes JIT warm-up; benchmarks/search_shards.py
+// measures the same typing in chromium. A fresh index per query, as a fresh page would have.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const zlib = require("zlib");
+
+const QUERIES = ["diffusion", "language model", "graph neural networks", "reinforcement learning agent",
+  "video generation", "generative model", "neural network", "large language models", "image segmentation",
+  "transformer attention", "object detection", "speech recognition", "federated learning", "contrastive learning"];
+const SHOWN = 8; // the header box's results
+const MIN_PREFIX_LENGTH = 3; // search.js completes the last word from its third letter
+
+const args = process.argv.slice(2);
+const quiet = args.includes("--quiet");
+const [site, queryList] = args.filter((arg) => arg !== "--quiet");
+if (!site) {
+  console.error("usage: node benchmarks/search_requests.js SITE_DIR [\"query one|query two\"] [--quiet]");
+  process.exit(2);
+}
+const manifestPath = path.join(site, "search", "manifest.json");
+if (!fs.existsSync(manifestPath)) {
+  console.error(`${manifestPath} is missing: build an archive above [search] shard_threshold first`);
+  process.exit(2);
+}
+const queries = queryList ? queryList.split("|") : QUERIES;
+global.window = global;
+global.lunr = require(path.join(__dirname, "..", "themes", "default", "static", "search", "lunr", "lunr.min.js"));
+// The site's own copy: what its readers run.
+new Function(fs.readFileSync(path.join(site, "static", "search", "sharded.js"), "utf8"))();
+const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+
+let pending = [];
+function fetchJson(url) {
+  return new Promise((resolve) => pending.push({ url, resolve }));
+}
+
+// Answers the fetches of PROMISE round by round: all asked before the answers come are one round.
+async function drive(promise, counts) {
+  let done = false;
+  let result;
+  let failure;
+  promise.then((value) => { done = true; result = value; }, (error) => { done = true; failure = error; });
+  await new Promise((resolve) => setImmediate(resolve));
+  while (!done) {
+    if (pending.length) {
+      counts.rounds += 1;
+      const batch = pending;
+      pending = [];
+      for (const fetch of batch) {
+        const relative = decodeURIComponent(new URL(fetch.url).pathname).replace(/^\//, "");
+        const raw = fs.readFileSync(path.join(site, relative));
+        const started = process.cpuUsage();
+        counts.bytes += zlib.gzipSync(raw, { level: 6 }).length;
+        const spent = process.cpuUsage(started);
+        counts.overhead += (spent.user + spent.system) / 1000; // ours, not the reader's
+        counts.requests += 1;
+        const kind = relative.split("/")[1];
+        counts.kinds[kind] = (counts.kinds[kind] || 0) + 1;
+        fetch.resolve(JSON.parse(raw));
+      }
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (failure) throw failure;
+  return result;
+}
+
+function fillQuery(query, text) { // search.js's fillQuery
+  new lunr.QueryParser(text, query).parse();
+  if (/\s$/.test(text)) return;
+  const last = query.clauses[query.clauses.length - 1];
+  if (!last || last.term.length < MIN_PREFIX_LENGTH || last.term.indexOf("*") !== -1 || last.editDistance ||
+      last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
+      !lunr.stopWordFilter(new lunr.Token(last.term))) return;
+  query.clause({ term: last.term, fields: last.fields, boost: last.boost / 2, usePipeline: false,
+    wildcard: lunr.Query.wildcard.TRAILING, presence: lunr.Query.presence.OPTIONAL });
+}
+
+function percentile(sorted, share) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+}
+
+(async () => {
+  const keystrokes = [];
+  for (const text of queries) {
+    const index = window.sitegenShardedIndex(lunr, manifest, "http://site/search/manifest.json", fetchJson);
+    let queryBytes = 0;
+    for (let end = 1; end <= text.length; end += 1) {
+      const typed = text.slice(0, end);
+      if (!typed.trim()) continue;
+      const counts = { rounds: 0, requests: 0, bytes: 0, overhead: 0, kinds: {} };
+      const started = process.cpuUsage();
+      const query = new lunr.Query(manifest.fields);
+      fillQuery(query, typed);
+      const hits = await drive(index.query(query, SHOWN), counts);
+      await drive(index.documents(hits.slice(0, SHOWN).map((hit) => hit.ref)), counts);
+      const spent = process.cpuUsage(started);
+      counts.cpu = (spent.user + spent.system) / 1000 - counts.overhead;
+      keystrokes.push(counts);
+      queryBytes += counts.bytes;
+      if (!quiet) {
+        const kinds = Object.entries(counts.kinds).map(([kind, n]) => `${kind} ${n}`).join(", ");
+        console.log(`${JSON.stringify(typed).padEnd(32)} rounds ${String(counts.rounds).padStart(2)}  requests ` +
+          `${String(counts.requests).padStart(3)}  ${(counts.bytes / 1024).toFixed(1).padStart(6)} KB  CPU ` +
+          `${counts.cpu.toFixed(0).padStart(4)} ms  ${kinds}`);
+      }
+    }
+    console.log(`${text}: ${(queryBytes / 1024).toFixed(0)} KB typed`);
+  }
+  const sum = (key) => keystrokes.reduce((total, counts) => total + counts[key], 0);
+  const requests = keystrokes.map((counts) => counts.requests).sort((a, b) => a - b);
+  const rounds = keystrokes.map((counts) => counts.rounds).sort((a, b) => a - b);
+  console.log(`${queries.length} queries, ${keystrokes.length} keystrokes: ${sum("rounds")} rounds, ` +
+    `${sum("requests")} requests, ${(sum("bytes") / 1024).toFixed(0)} KB gzip, ${sum("cpu").toFixed(0)} ms CPU`);
+  console.log(`requests a keystroke: median ${percentile(requests, 0.5)}, p90 ${percentile(requests, 0.9)}, ` +
+    `max ${requests[requests.length - 1]}; rounds a keystroke: median ${percentile(rounds, 0.5)}, ` +
+    `p90 ${percentile(rounds, 0.9)}, max ${rounds[rounds.length - 1]}`);
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
