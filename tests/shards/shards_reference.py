@@ -455,11 +455,10 @@ class ShardedReader:
                     open_.append((ranked[rank][1], ranked[rank][4]))
                     opponents += 1
         others = [ranked[rank][0] for rank in sorted(rivals, key=lambda rank: (-ranked[rank][2], rank))]
-        if opponents and opponents <= MAX_RIVAL_VECTORS and opponents * VECTOR_COSTS < self._tiers_cost(
+        if opponents and unseen_bound <= bar and opponents <= MAX_RIVAL_VECTORS and opponents * VECTOR_COSTS < self._tiers_cost(
                 self._cheapest_tiers(open_, bar, unfinished, factor, math.inf)):
             papers += others[:MAX_RIVAL_VECTORS]  # their vectors cost less than the tiers that would settle them
-            wanted = (self._cheapest_tiers(open_[:1], bar, unfinished, factor, MAX_TIERS_A_ROUND)
-                      if unseen_bound > bar else [])
+            wanted = []
         else:
             wanted = self._cheapest_tiers(open_, bar, unfinished, factor, MAX_TIERS_A_ROUND) if open_ else []
             if not wanted:  # only papers a prefix list leaves out could lower the rivals' bounds

@@ -674,11 +674,13 @@
     }
     var others = flagged(rivals).sort(function (a, b) { return upper[b] - upper[a] || a - b; });
     var wanted = [];
-    if (opponents && opponents <= MAX_RIVAL_VECTORS && opponents * VECTOR_COSTS <
+    // While a paper seen nowhere could still beat the bar, the tiers that lower it come first:
+    // they may raise the bar past these rivals (pasted queries at 100,000 papers fetched 127
+    // vectors in their first round, then the tiers made all but one moot).
+    if (opponents && state.unseen <= bar && opponents <= MAX_RIVAL_VECTORS && opponents * VECTOR_COSTS <
         self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
       // Their vectors cost less than the tiers that would settle them.
       others.slice(0, MAX_RIVAL_VECTORS).forEach(function (slot) { papers.push(state.order[slot]); });
-      if (state.unseen > bar) wanted = self.cheapestTiers(open.slice(0, 1), bar, state.unfinished, terms, factors, MAX_TIERS_A_ROUND);
     } else {
       wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, MAX_TIERS_A_ROUND) : [];
       if (!wanted.length) {
