@@ -211,12 +211,18 @@ def test_search_page_shows_the_single_index_ranking_from_shards(open_page, shard
                    if "/search/" in name and "search-single" not in name)
 
 
-def test_header_box_highlights_and_loads_only_some_pieces(open_page, sharded_site):
-    url, out, _ = sharded_site
+def type_in_header_box(open_page, url: str, text: str):
+    """A papers page with TEXT typed into its header box, once the box answers it."""
     page = open_page(url + "papers/")
     page.keyboard.press("/")
-    page.keyboard.type("laplacians")
-    page.wait_for_selector("#search-q-results[data-query='laplacians']", state="attached")
+    page.keyboard.type(text)
+    page.wait_for_selector(f"#search-q-results[data-query='{text.strip()}']", state="attached")
+    return page
+
+
+def test_header_box_highlights_and_loads_only_some_pieces(open_page, sharded_site):
+    url, out, _ = sharded_site
+    page = type_in_header_box(open_page, url, "laplacians")
     assert page.inner_text(".search-box [data-search-status]") == "3 papers match"
     first = page.locator("#search-q-results [role=option]").first
     assert first.locator(".search-result-title mark").all_inner_texts() == ["Laplacians"]
@@ -230,10 +236,7 @@ def test_header_box_never_empties_while_the_next_results_load(open_page, sharded
     # Result data comes one paper per file: the old results stay until the new ones can be
     # shown, rather than the list flashing empty on every keystroke.
     url, _, _ = sharded_site
-    page = open_page(url + "papers/")
-    page.keyboard.press("/")
-    page.keyboard.type("diffusion")
-    page.wait_for_selector("#search-q-results[data-query='diffusion']", state="attached")
+    page = type_in_header_box(open_page, url, "diffusion")
     page.evaluate("""() => {
       const list = document.querySelector("#search-q-results");
       window.__sizes = [];
@@ -248,10 +251,7 @@ def test_header_box_never_empties_while_the_next_results_load(open_page, sharded
 def test_header_box_reads_a_common_words_results_from_its_tops_file(open_page, sharded_site):
     # The 8 best of one word are the 8 papers where it weighs most: one file has their data.
     url, out, _ = sharded_site
-    page = open_page(url + "papers/")
-    page.keyboard.press("/")
-    page.keyboard.type("learning ")
-    page.wait_for_selector("#search-q-results[data-query='learning']", state="attached")
+    page = type_in_header_box(open_page, url, "learning ")
     tops = [name for name in page.requests if "/search/tops/" in name]
     assert tops and not [name for name in page.requests if "/search/docs/" in name]
     rows = []
@@ -268,10 +268,7 @@ def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_sit
     entry = json.loads((out / "search" / "postings" / f"{number}.json").read_text(encoding="utf-8"))
     learn = entry["postings"][entry["terms"].index("learn")]
     assert learn["tiers"]  # a common word: a head in its posting file, the rest in tiers
-    page = open_page(url + "papers/")
-    page.keyboard.press("/")
-    page.keyboard.type("learning ")
-    page.wait_for_selector("#search-q-results[data-query='learning']", state="attached")
+    page = type_in_header_box(open_page, url, "learning ")
     assert page.locator("#search-q-results [role=option]").count() == 8
     assert page.inner_text(".search-box [data-search-status]") == f"At least {learn['papers']} papers match"
     assert page.locator("[data-search-all]").inner_text() == f"Show all results (at least {learn['papers']})"

@@ -428,31 +428,30 @@
   SearchView.prototype.show = function (hits, generation) {
     var view = this;
     var batch = hits.slice(0, view.limit);
-    return view.loadEngine()
-      .then(function (engine) {
-        return engine.documents(batch.map(function (hit) { return hit.ref; }));
-      })
-      .then(function (docs) {
-        if (generation !== view.generation) return;
-        view.hits = hits;
-        view.shown = 0;
-        view.parts.list.textContent = "";
-        view.setActive(-1);
-        view.append(batch, docs);
-      });
+    return view.dataOf(batch).then(function (docs) {
+      if (generation !== view.generation) return;
+      view.hits = hits;
+      view.shown = 0;
+      view.parts.list.textContent = "";
+      view.setActive(-1);
+      view.append(batch, docs);
+    });
   };
 
   SearchView.prototype.showMore = function (generation) {
     var view = this;
     var batch = view.hits.slice(view.shown, view.shown + view.limit);
-    return view.loadEngine()
-      .then(function (engine) {
-        return engine.documents(batch.map(function (hit) { return hit.ref; }));
-      })
-      .then(function (docs) {
-        if (generation !== view.generation) return;
-        view.append(batch, docs);
-      });
+    return view.dataOf(batch).then(function (docs) {
+      if (generation !== view.generation) return;
+      view.append(batch, docs);
+    });
+  };
+
+  // What the results in BATCH show (title, URL, abstract, ...), in the same order.
+  SearchView.prototype.dataOf = function (batch) {
+    return this.loadEngine().then(function (engine) {
+      return engine.documents(batch.map(function (hit) { return hit.ref; }));
+    });
   };
 
   SearchView.prototype.append = function (batch, docs) {
