@@ -63,7 +63,7 @@ def _running_sum(gaps):
 
 # Past this many papers whose rank is open, fetching the next tiers is cheaper than their vectors.
 MAX_VECTORS = 8
-MAX_RIVAL_VECTORS = 128
+MAX_RIVAL_VECTORS = 32
 REQUEST_COSTS = 500  # what one request costs, in papers of a tier (mostly time: see sharded.js)
 VECTOR_COSTS = REQUEST_COSTS + 150  # one paper's vector: a request and its bytes
 MAX_TIERS_A_ROUND = 2  # of one term, fetched at once
@@ -455,14 +455,17 @@ class ShardedReader:
                     open_.append((ranked[rank][1], ranked[rank][4]))
                     opponents += 1
         others = [ranked[rank][0] for rank in sorted(rivals, key=lambda rank: (-ranked[rank][2], rank))]
-        if opponents and unseen_bound <= bar and opponents <= MAX_RIVAL_VECTORS and opponents * VECTOR_COSTS < self._tiers_cost(
-                self._cheapest_tiers(open_, bar, unfinished, factor, math.inf)):
-            papers += others[:MAX_RIVAL_VECTORS]  # their vectors cost less than the tiers that would settle them
+        # The best K's own vectors first where only their lower bounds are known: they raise the bar.
+        unsure = [ranked[rank][0] for rank in range(min(k, len(ranked))) if not ranked[rank][3] and rank not in chosen]
+        rival_vectors = unsure or others[:MAX_RIVAL_VECTORS]
+        if (opponents and unseen_bound <= ranked[min(k, len(ranked)) - 1][1] and opponents <= MAX_RIVAL_VECTORS
+                and opponents * VECTOR_COSTS < self._tiers_cost(self._cheapest_tiers(open_, bar, unfinished, factor, math.inf))):
+            papers += rival_vectors  # they cost less than the tiers that would settle them
             wanted = []
         else:
             wanted = self._cheapest_tiers(open_, bar, unfinished, factor, MAX_TIERS_A_ROUND) if open_ else []
             if not wanted:  # only papers a prefix list leaves out could lower the rivals' bounds
-                papers += others[:MAX_RIVAL_VECTORS]
+                papers += rival_vectors
         if papers or wanted:
             return wanted, papers
         # A paper seen nowhere could still be among the K, and only left-out papers could tell.

@@ -594,7 +594,9 @@
   // vectors of the few papers that could overtake the first open places and for the tiers that
   // settle the next one, where many papers could.
   var MAX_VECTORS = 8;
-  var MAX_RIVAL_VECTORS = 128;
+  // Each request costs about 2.5 ms (below), so 128 rival vectors cost a keystroke 300 ms; at most
+  // 32 a round kept the worst typed keystroke at 100,000 papers to 53 requests instead of 146.
+  var MAX_RIVAL_VECTORS = 32;
   // Costs in papers of a tier (about 2.7 bytes gzip each). A request costs time more than
   // bytes: chromium spends about 2.5 ms on each, even from its cache, on the benchmark's 2-core
   // machine (benchmarks/search_shards.py), about what 500 papers of a tier cost to fetch, decode
@@ -673,21 +675,26 @@
       }
     }
     var others = flagged(rivals).sort(function (a, b) { return upper[b] - upper[a] || a - b; });
+    // Rivals must beat the best K's scores, so those come first where only lower bounds are known:
+    // a few vectors that raise the bar (typed "generative mod" at 100,000 papers fetched 128
+    // rival vectors, then one tier of "mod*" raised the best K's scores and made them moot).
+    var unsure = best.filter(function (slot) { return !state.exact[slot] && !vectors[slot]; });
+    function rivalVectors() {
+      var slots = unsure.length ? unsure : others.slice(0, MAX_RIVAL_VECTORS);
+      slots.forEach(function (slot) { papers.push(state.order[slot]); });
+    }
     var wanted = [];
-    // While a paper seen nowhere could still beat the bar, the tiers that lower it come first:
-    // they may raise the bar past these rivals (pasted queries at 100,000 papers fetched 127
-    // vectors in their first round, then the tiers made all but one moot).
-    if (opponents && state.unseen <= bar && opponents <= MAX_RIVAL_VECTORS && opponents * VECTOR_COSTS <
-        self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
-      // Their vectors cost less than the tiers that would settle them.
-      others.slice(0, MAX_RIVAL_VECTORS).forEach(function (slot) { papers.push(state.order[slot]); });
+    // While a paper seen nowhere could still enter the best K, tiers are needed anyway, and they may
+    // settle the rivals too (pasted queries at 100,000 papers fetched 127 vectors in their first
+    // round, then the tiers made all but one moot).
+    if (opponents && state.unseen <= lower[best[best.length - 1]] && opponents <= MAX_RIVAL_VECTORS &&
+        opponents * VECTOR_COSTS < self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
+      rivalVectors(); // they cost less than the tiers that would settle them
     } else {
       wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, MAX_TIERS_A_ROUND) : [];
-      if (!wanted.length) {
-        // Only papers a prefix list leaves out could lower the rivals' bounds: settle the likeliest
-        // by their vectors instead, many in one round (each round waits for the network).
-        others.slice(0, MAX_RIVAL_VECTORS).forEach(function (slot) { papers.push(state.order[slot]); });
-      }
+      // Only papers a prefix list leaves out could lower the rivals' bounds: settle the likeliest
+      // by their vectors instead, many in one round (each round waits for the network).
+      if (!wanted.length) rivalVectors();
     }
     if (papers.length || wanted.length) return { terms: wanted, papers: papers };
     // A paper seen nowhere could still be among the K, and only left-out papers could tell.
