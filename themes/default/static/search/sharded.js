@@ -45,6 +45,10 @@
     this.prefixKeys = {}; // prefix file number -> its keys
     this.prefixRanges = {}; // prefix list -> [first, end): the numbers of the terms it sums
     this.vectors = new Map(); // paper -> {numbers: Int32Array of its terms, impacts: Int32Array}
+    this.hasVector = new Uint8Array(this.paperCount); // by paper: 1 once its vector is in
+    // by paper: its slot in the bounds being worked out, else -1; reset after each use, since
+    // filling 100,000 places every round cost more than the round's own work.
+    this.slots = new Int32Array(this.paperCount).fill(-1);
     this.termLists = {}; // file number -> sorted terms
     this.docFiles = {}; // file number -> result data of its papers
     this.topsFiles = {}; // common term or prefix list -> the file of its top papers' result data
@@ -188,6 +192,7 @@
           numbers[j] = term;
         }
         self.vectors.set(number * perFile + i, { numbers: numbers, impacts: Int32Array.from(vector[1]) });
+        self.hasVector[number * perFile + i] = 1;
       });
     });
   };
@@ -517,7 +522,7 @@
       unfinished.push(t);
       unseen += factors[t] * ceiling[t];
     });
-    var slot = new Int32Array(self.paperCount).fill(-1);
+    var slot = self.slots;
     var order = [];
     terms.forEach(function (term) {
       self.postings[term].forEach(function (field) {
@@ -539,26 +544,35 @@
         }
       });
     });
+    for (var o = 0; o < n; o++) slot[order[o]] = -1;
     var lower = new Float64Array(n);
     var upper = new Float64Array(n);
     var exact = new Uint8Array(n);
     var best = [];
+    // The per-term figures of the loop below, in typed arrays: it runs for every paper seen.
+    var weight = Float64Array.from(factors);
+    var open = new Uint8Array(count); // 1: the term is unfinished
+    var unseenPart = new Float64Array(count); // what an unfinished term adds where a paper was not seen
+    unfinished.forEach(function (t) {
+      open[t] = 1;
+      unseenPart[t] = factors[t] * ceiling[t];
+    });
     for (var s = 0; s < n; s++) {
-      var vector = self.vectors.size ? self.vectors.get(order[s]) : undefined;
+      var vector = self.hasVector[order[s]] ? self.vectors.get(order[s]) : undefined;
       if (vector) {
         for (var v = 0; v < count; v++) {
           if (self.tiers[terms[v]]) impacts[s * count + v] = self.vectorImpact(vector, terms[v]);
         }
       }
       var sum = 0;
-      for (var t = 0; t < count; t++) {
-        if (impacts[s * count + t] !== -1) sum += factors[t] * impacts[s * count + t];
-      }
       var rest = 0;
       var missing = 0;
-      for (var u = 0; u < unfinished.length; u++) {
-        if (impacts[s * count + unfinished[u]] === -1) {
-          rest += factors[unfinished[u]] * ceiling[unfinished[u]];
+      for (var t = 0; t < count; t++) {
+        var impact = impacts[s * count + t];
+        if (impact !== -1) {
+          sum += weight[t] * impact;
+        } else if (open[t]) {
+          rest += unseenPart[t];
           missing++;
         }
       }
@@ -628,14 +642,21 @@
     }
     var place = new Int32Array(n).fill(best.length); // rank among the best; best.length: not one of them
     best.forEach(function (s, rank) { place[s] = rank; });
+    // The papers below the best that could overtake some place, in slot order: only these are
+    // looked at place by place (scanning every paper seen for each place cost 40 ms a keystroke).
+    var lowestPlace = lower[best[best.length - 1]];
+    var threats = [];
     var outside = state.unseen; // the highest upper bound below the best
     for (var s = 0; s < n; s++) {
-      if (place[s] === best.length && upper[s] > outside) outside = upper[s];
+      if (place[s] !== best.length) continue;
+      if (upper[s] > outside) outside = upper[s];
+      if (upper[s] > lowestPlace) threats.push(s);
     }
     // Open places in rank order: the vectors of the papers that could overtake them settle as
     // many as MAX_VECTORS allow; tiers lower the bounds of the rest (at the first place left).
     var vectors = new Uint8Array(n); // by slot: 1 if its vector is to be fetched
-    var rivals = new Uint8Array(n); // by slot: 1 if it could overtake an open place the vectors leave
+    var rivals = new Uint8Array(n); // by slot: 1 if it is one of the best and could overtake a place left
+    var rivalFloor = Infinity; // papers below the best are rivals above this
     var chosen = 0;
     var left = -1; // the first open place the vectors do not settle
     var lowest = Infinity; // the lowest threshold of a place they settle
@@ -647,19 +668,26 @@
       if (threshold >= after) continue;
       opened = true;
       var theirs = [];
-      for (var c = 0; c < n; c++) {
-        if (place[c] > position && upper[c] > threshold && !vectors[c]) theirs.push(c);
+      for (var r = position + 1; r < best.length; r++) {
+        if (upper[best[r]] > threshold && !vectors[best[r]]) theirs.push(best[r]);
       }
-      if (left === -1 && chosen + theirs.length > MAX_VECTORS) left = position;
-      theirs.forEach(function (slot) {
-        if (left === -1) vectors[slot] = 1; else rivals[slot] = 1;
-      });
       if (left === -1) {
+        for (var c = 0; c < threats.length && chosen + theirs.length <= MAX_VECTORS; c++) {
+          if (upper[threats[c]] > threshold && !vectors[threats[c]]) theirs.push(threats[c]);
+        }
+        if (chosen + theirs.length > MAX_VECTORS) left = position;
+      }
+      if (left === -1) {
+        theirs.forEach(function (slot) { vectors[slot] = 1; });
         chosen += theirs.length;
         lowest = Math.min(lowest, threshold);
+      } else {
+        theirs.forEach(function (slot) { if (place[slot] < best.length) rivals[slot] = 1; });
+        rivalFloor = Math.min(rivalFloor, threshold);
       }
     }
     if (!opened) return none;
+    threats.forEach(function (slot) { if (upper[slot] > rivalFloor && !vectors[slot]) rivals[slot] = 1; });
     // In rank order, as a full sort by lower bound would list them.
     var slots = flagged(vectors).sort(function (a, b) { return lower[b] - lower[a] || a - b; });
     var papers = slots.map(function (slot) { return state.order[slot]; });
@@ -667,19 +695,19 @@
     var open = state.unseen > bar ? [{ lower: 0, missing: state.unfinished }] : [];
     var opponents = 0; // papers that could overtake the place left
     if (left !== -1) {
-      for (var o = 0; o < n; o++) {
-        if (place[o] > left && upper[o] > bar && !vectors[o]) {
-          open.push({ lower: lower[o], missing: missingTerms(state, o) });
-          opponents++;
-        }
-      }
+      var against = threats.filter(function (o) { return upper[o] > bar && !vectors[o]; });
+      best.forEach(function (o, rank) { if (rank > left && upper[o] > bar && !vectors[o]) against.push(o); });
+      Int32Array.from(against).sort().forEach(function (o) {
+        open.push({ lower: lower[o], missing: missingTerms(state, o) });
+      });
+      opponents = against.length;
     }
-    var others = flagged(rivals).sort(function (a, b) { return upper[b] - upper[a] || a - b; });
     // Rivals must beat the best K's scores, so those come first where only lower bounds are known:
     // a few vectors that raise the bar (typed "generative mod" at 100,000 papers fetched 128
     // rival vectors, then one tier of "mod*" raised the best K's scores and made them moot).
     var unsure = best.filter(function (slot) { return !state.exact[slot] && !vectors[slot]; });
     function rivalVectors() {
+      var others = unsure.length ? [] : flagged(rivals).sort(function (a, b) { return upper[b] - upper[a] || a - b; });
       var slots = unsure.length ? unsure : others.slice(0, MAX_RIVAL_VECTORS);
       slots.forEach(function (slot) { papers.push(state.order[slot]); });
     }
