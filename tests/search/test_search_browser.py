@@ -133,6 +133,24 @@ def test_an_unfinished_last_word_already_finds_longer_words(open_page, seed_url)
     assert page.inner_text(BOX_STATUS) == "3 papers match"
 
 
+def test_a_word_typed_past_its_stem_still_finds_it(open_page, seed_url):
+    # "reinforcement" is indexed as its stem "reinforc", which "reinforcem*" does not start.
+    page = open_page(seed_url)
+    type_in_header_box(page, "reinforcement")
+    whole_word = page.inner_text(BOX_STATUS)
+    assert whole_word.endswith("match") and not whole_word.startswith("No")
+    page.fill("#search-q", "")
+    for typed in ("reinforcem", "reinforceme", "reinforcemen"):
+        page.fill("#search-q", "")
+        type_more(page, typed)
+        assert page.inner_text(BOX_STATUS) == whole_word, typed
+        marked = page.locator(HEADER_OPTIONS).first.locator("mark").all_inner_texts()
+        assert "reinforcement" in {text.lower() for text in marked}, typed
+    page.fill("#search-q", "")
+    type_more(page, "reinfzzzzzzz")  # it backs off no further than half the word
+    assert page.inner_text(BOX_STATUS).startswith("No papers match")
+
+
 def test_code_badge_and_link_to_all_results(open_page, seed_url):
     page = open_page(seed_url)
     type_in_header_box(page, "hopfield")

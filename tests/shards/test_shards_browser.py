@@ -262,7 +262,7 @@ def test_header_box_reads_a_common_words_results_from_its_tops_file(open_page, s
 
 
 def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_site):
-    url, out, _ = sharded_site
+    url, out, index = sharded_site
     manifest = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))
     number = max(n for n, first in enumerate(manifest["postings"]) if first <= "learn")
     entry = json.loads((out / "search" / "postings" / f"{number}.json").read_text(encoding="utf-8"))
@@ -275,11 +275,27 @@ def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_sit
     search_requests = [name for name in page.requests if "/search/" in name]
     assert any("/search/postings/" in name for name in search_requests)
     assert not any("/search/tiers/" in name for name in search_requests)
-    # The full page ranks every match, so it fetches the tiers and knows the count.
+    # The full page ranks every match, so it fetches the tiers and knows the count; its query has
+    # no trailing space, so "learning" is also a prefix there, backed off to its stem.
     page.locator("[data-search-all]").click()
     page.wait_for_selector("#search-page-results[data-query='learning']", state="attached")
-    assert page.inner_text(".search-page [data-search-status]") == f"{learn['papers']} papers match"
+    matching = len(lunr_results(index, "learning learn*"))
+    assert matching > learn["papers"]
+    assert page.inner_text(".search-page [data-search-status]") == f"{matching} papers match"
     assert any("/search/tiers/" in name for name in page.requests)
+
+
+def test_header_box_finds_a_word_typed_past_its_stem(open_page, sharded_site):
+    # "reinforcement" is indexed as "reinforc": "reinforcem*" starts no term, so the typed word
+    # backs off to "reinforc*", found from the term list of the file the word sorts into.
+    url, _, _ = sharded_site
+    shown = {}
+    for typed in ("reinforcement", "reinforcem", "reinforcemen"):
+        page = type_in_header_box(open_page, url, typed)
+        shown[typed] = page.locator("#search-q-results [role=option] .search-result-title").all_inner_texts()
+        assert page.inner_text(".search-box [data-search-status]") == f"{len(shown[typed])} papers match"
+    assert len(shown["reinforcement"]) >= 3
+    assert shown["reinforcem"] == shown["reinforcemen"] == shown["reinforcement"]
 
 
 def test_a_malformed_query_shows_a_message_not_an_exception(open_page, sharded_site):

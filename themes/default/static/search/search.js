@@ -73,10 +73,18 @@
       fixTokenSetKeys(lunr);
       var index = lunr.Index.load(loaded[1]);
       var store = loaded[2];
+      var terms = null; // every index term, sorted; only a word typed past its stem needs them
       return {
         paperCount: manifest.papers,
         search: function (queryText) {
-          return Promise.resolve(runLunrQuery(lunr, index, queryText));
+          return Promise.resolve(index.query(function (query) {
+            fillQuery(lunr, query, queryText);
+            var typed = typedWordClause(query);
+            if (typed) {
+              terms = terms || Object.keys(index.invertedIndex).sort();
+              backOffTypedWord(typed, termsAround(terms, typedWord(typed)));
+            }
+          }));
         },
         documents: function (refs) {
           return Promise.resolve(refs.map(function (ref) { return store[ref]; }));
@@ -97,19 +105,20 @@
           return new Promise(function (resolve) {
             var query = new lunr.Query(manifest.fields);
             fillQuery(lunr, query, queryText);
-            resolve(index.query(query, top));
+            var typed = typedWordClause(query);
+            if (!typed) return resolve(index.query(query, top));
+            // The pieces the word needs as typed come meanwhile: it seldom runs past its stem.
+            index.preload(query, top);
+            resolve(index.termsAround(typedWord(typed)).then(function (around) {
+              backOffTypedWord(typed, around);
+              return index.query(query, top);
+            }));
           });
         },
         documents: function (refs) {
           return index.documents(refs);
         },
       };
-    });
-  }
-
-  function runLunrQuery(lunr, index, queryText) {
-    return index.query(function (query) {
-      fillQuery(lunr, query, queryText);
     });
   }
 
@@ -144,7 +153,48 @@
       usePipeline: false,
       wildcard: lunr.Query.wildcard.TRAILING,
       presence: lunr.Query.presence.OPTIONAL,
+      typedWord: true,
     });
+  }
+
+  function typedWordClause(query) {
+    var last = query.clauses[query.clauses.length - 1];
+    return last && last.typedWord ? last : null;
+  }
+
+  function typedWord(clause) {
+    return clause.term.slice(0, -1); // without the trailing wildcard
+  }
+
+  // The index holds stems, and a word typed past its stem starts none of them: "reinforcem" is on
+  // its way to "reinforcement", indexed as "reinforc". So the prefix clause backs off to the
+  // longest start of the word that an index term shares, keeping at least half the word (a word
+  // that is no word at all still finds nothing). AROUND: the index terms just before the word
+  // and at or after it, in sorted order; one of them shares the longest start with it.
+  function backOffTypedWord(clause, around) {
+    var word = Array.from(typedWord(clause));
+    var shared = Math.max(sharedStart(word, around[0]), sharedStart(word, around[1]));
+    if (shared < word.length && shared >= Math.max(MIN_PREFIX_LENGTH, Math.ceil(word.length / 2))) {
+      clause.term = word.slice(0, shared).join("") + "*";
+    }
+  }
+
+  function sharedStart(chars, text) {
+    var other = Array.from(text);
+    var length = 0;
+    while (length < chars.length && length < other.length && chars[length] === other[length]) length++;
+    return length;
+  }
+
+  // The terms of SORTED just before WORD and at or after it ("" where there is none).
+  function termsAround(sorted, word) {
+    var low = 0;
+    var high = sorted.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (sorted[middle] < word) low = middle + 1; else high = middle;
+    }
+    return [low > 0 ? sorted[low - 1] : "", low < sorted.length ? sorted[low] : ""];
   }
 
   function loadLunr() {

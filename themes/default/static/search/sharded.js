@@ -314,32 +314,8 @@
   ShardedIndex.prototype.query = function (query, top, wordByWord) {
     var self = this;
     var plain = Boolean(top) && self.isPlain(query);
-    var plans = query.clauses.map(function (clause) {
-      var terms = clause.usePipeline ? self.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
-      // Ranking the best few, a trailing wildcard reads one prefix list, not every word it starts.
-      var prefix = plain && !wordByWord && terms.length === 1 ? self.listablePrefix(clause, terms[0]) : null;
-      return { clause: clause, terms: terms, expanded: [], prefix: prefix, list: null };
-    });
-    var loads = [];
-    var termFiles = {};
-    var postingFiles = {};
-    plans.forEach(function (plan) {
-      if (plan.prefix !== null) {
-        loads.push(self.loadPrefixes(Math.max(0, fileFor(self.manifest.prefixes.files, plan.prefix))));
-        return;
-      }
-      plan.terms.forEach(function (term) {
-        if (needsTermList(plan.clause, term)) {
-          self.termFilesFor(fixedPrefix(plan.clause, term)).forEach(function (n) { termFiles[n] = true; });
-        } else {
-          var number = fileFor(self.manifest.postings, term);
-          if (number >= 0) postingFiles[number] = true;
-        }
-      });
-    });
-    Object.keys(termFiles).forEach(function (n) { loads.push(self.loadTerms(Number(n))); });
-    Object.keys(postingFiles).forEach(function (n) { loads.push(self.loadPostings(Number(n))); });
-    return Promise.all(loads)
+    var plans = self.plans(query, plain && !wordByWord);
+    return Promise.all(self.firstLoads(plans))
       .then(function () {
         return Promise.all(plans.filter(function (plan) { return plan.prefix !== null; }).map(function (plan) {
           return self.resolvePrefix(plan);
@@ -383,6 +359,65 @@
             return hits;
           });
       });
+  };
+
+  // What each clause of QUERY reads: its terms after the pipeline, and with LISTS, for a
+  // trailing wildcard, the prefix list that ranking the best few reads instead of every word it starts.
+  ShardedIndex.prototype.plans = function (query, lists) {
+    var self = this;
+    return query.clauses.map(function (clause) {
+      var terms = clause.usePipeline ? self.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+      var prefix = lists && terms.length === 1 ? self.listablePrefix(clause, terms[0]) : null;
+      return { clause: clause, terms: terms, expanded: [], prefix: prefix, list: null };
+    });
+  };
+
+  // The files PLANS need before anything else, as they are being fetched.
+  ShardedIndex.prototype.firstLoads = function (plans) {
+    var self = this;
+    var loads = [];
+    var termFiles = {};
+    var postingFiles = {};
+    plans.forEach(function (plan) {
+      if (plan.prefix !== null) {
+        loads.push(self.loadPrefixes(Math.max(0, fileFor(self.manifest.prefixes.files, plan.prefix))));
+        return;
+      }
+      plan.terms.forEach(function (term) {
+        if (needsTermList(plan.clause, term)) {
+          self.termFilesFor(fixedPrefix(plan.clause, term)).forEach(function (n) { termFiles[n] = true; });
+        } else {
+          var number = fileFor(self.manifest.postings, term);
+          if (number >= 0) postingFiles[number] = true;
+        }
+      });
+    });
+    Object.keys(termFiles).forEach(function (n) { loads.push(self.loadTerms(Number(n))); });
+    Object.keys(postingFiles).forEach(function (n) { loads.push(self.loadPostings(Number(n))); });
+    return loads;
+  };
+
+  // Starts fetching what QUERY (given TOP, as query() would take it) needs first, for a caller
+  // that must look something up before it can run the query; a failure is reported by query().
+  ShardedIndex.prototype.preload = function (query, top) {
+    this.firstLoads(this.plans(query, Boolean(top) && this.isPlain(query))).forEach(function (loading) {
+      loading.catch(function () {});
+    });
+  };
+
+  // Resolves to the index terms just before WORD and at or after it, in sorted order ("" where
+  // there is none): one of them shares the longest start with WORD of any term.
+  ShardedIndex.prototype.termsAround = function (word) {
+    var self = this;
+    var firsts = self.manifest.postings;
+    var number = fileFor(firsts, word);
+    if (number === -1) return Promise.resolve(["", firsts.length ? firsts[0] : ""]);
+    return self.loadPostings(number).then(function () {
+      var terms = self.postingTerms[number];
+      var at = lowerBound(terms, word); // at least 1 unless terms[0] is WORD: the file starts at or before it
+      var after = at < terms.length ? terms[at] : (number + 1 < firsts.length ? firsts[number + 1] : "");
+      return [at > 0 ? terms[at - 1] : "", after];
+    });
   };
 
   // The P of a clause for P*: a trailing wildcard only, long enough to have prefix lists.
