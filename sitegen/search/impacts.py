@@ -71,8 +71,8 @@ def term_impacts(postings: Sequence[Posting], paper_count: int) -> TermImpacts:
     return TermImpacts(papers, impacts, terms, starts, paper_count)
 
 
-def vector_files(impacts: TermImpacts, per_file: int) -> Iterator[bytes]:
-    """vectors/N.json in order: for each paper, [gaps between its terms' numbers, its impacts there]."""
+def paper_vectors(impacts: TermImpacts) -> list[bytes]:
+    """Each paper's vector as JSON, in paper order: [gaps between its terms' numbers, its impacts there]."""
     order = np.lexsort((impacts.terms, impacts.papers))  # by paper, then by term number
     papers, terms, values = impacts.papers[order], impacts.terms[order], impacts.impacts[order]
     gaps = np.diff(terms, prepend=0)
@@ -81,14 +81,14 @@ def vector_files(impacts: TermImpacts, per_file: int) -> Iterator[bytes]:
     gaps[firsts] = terms[firsts]  # each paper's first number counts from 0
     gap_list, impact_list, bounds = gaps.tolist(), values.tolist(), starts.tolist()
 
-    def vector(paper: int) -> str:
-        start, end = bounds[paper], bounds[paper + 1]
-        return ("[[" + ",".join(map(str, gap_list[start:end])) + "],["
-                + ",".join(map(str, impact_list[start:end])) + "]]")
+    return [("[[" + ",".join(map(str, gap_list[start:end])) + "],[" + ",".join(map(str, impact_list[start:end]))
+             + "]]").encode() for start, end in zip(bounds, bounds[1:])]
 
-    for start in range(0, impacts.paper_count, per_file):
-        yield ("[" + ",".join(vector(paper) for paper in range(start, min(start + per_file, impacts.paper_count)))
-               + "]").encode()
+
+def vector_files(vectors: Sequence[bytes], per_file: int) -> Iterator[bytes]:
+    """vectors/N.json in order: the VECTORS (paper_vectors) of PER_FILE papers each."""
+    for start in range(0, len(vectors), per_file):
+        yield b"[" + b",".join(vectors[start:start + per_file]) + b"]"
 
 
 def shared_prefixes(terms: Sequence[str], min_length: int) -> list[tuple[str, int, int]]:

@@ -23,7 +23,8 @@ from tests.shards.shards_reference import ShardedReader
 # Small pieces, so the seed archive spreads over many files and every query crosses files, and
 # small heads, so every word in more than 8 papers comes in tiers.
 SMALL_LAYOUT = ShardLayout(postings_bytes=3000, terms_bytes=400, papers_per_docs_file=5, head_papers=4, tier_growth=2,
-                           prefix_tiers=3)  # prefix lists keep 60 papers: the seeds reach past them
+                           prefix_tiers=3,  # prefix lists keep 60 papers: the seeds reach past them
+                           head_vectors_min_papers=0)
 
 QUERIES = (
     "diffusion",

@@ -208,3 +208,30 @@ def test_a_common_lists_tops_file_has_the_result_data_of_its_highest_impact_pape
     tops_files = [json.loads(data) for name, data in files.items() if name.startswith("search/tops/")]
     distinct = {tuple(paper for paper, _ in rows) for rows in tops_files}
     assert with_tops > 100 and len(distinct) == len(tops_files) < with_tops  # lists that agree share a file
+
+
+@pytest.mark.parametrize("min_papers", [0, 464])
+def test_a_common_lists_heads_file_has_the_vectors_of_its_head_papers(seed_documents, min_papers):
+    # Only archives of at least head_vectors_min_papers papers (the seeds have 463) get them.
+    searchable = search_documents(seed_documents)
+    layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16, top_papers=3, tops_min_papers=20,
+                         head_vectors_min_papers=min_papers)
+    files = sharded_search_files(serialized_index(searchable), searchable, "search", layout)
+    manifest = manifest_of(files)
+    lists = [entry for number in range(len(manifest["postings"]))
+             for entry in json.loads(files[f"search/postings/{number}.json"])["postings"]]
+    lists += [entry for number in range(len(manifest["prefixes"]["files"]))
+              for entry in json.loads(files[f"search/prefixes/{number}.json"])["entries"]]
+    with_tops = [entry for entry in lists if isinstance(entry, dict) and "tops" in entry]
+    heads_files = [name for name in files if name.startswith("search/heads/")]
+    if min_papers > len(searchable):
+        assert with_tops and not heads_files and not any("heads" in entry for entry in with_tops)
+        return
+    assert all("heads" in entry for entry in lists if isinstance(entry, dict) and "tops" in entry)
+    for entry in with_tops:
+        rows = json.loads(files[f"search/heads/{entry['heads']}.json"])
+        assert [paper for paper, _ in rows] == sorted(papers_of(entry["head"]))
+        for paper, vector in rows:  # each paper's vector, exactly as its own file has it
+            vectors = json.loads(files[f"search/vectors/{paper}.json"])
+            assert vectors == [vector]
+    assert len(with_tops) > 100 and len(heads_files) < len(with_tops)  # lists with the same head share a file
