@@ -327,3 +327,24 @@ def test_hostile_text_from_shards_stays_text(open_page, tmp_path):
         assert HOSTILE_ABSTRACT in result.locator(".search-result-snippet").inner_text()
         assert result.locator("img, script, b, em").count() == 0
         assert page.evaluate("window.pwned") is None
+
+
+ASTRAL_TITLE = "İstanbul 🚀 rocket science with 𝒳-rays"
+
+
+def test_highlights_from_shards_land_on_the_word_after_wide_and_changing_characters(open_page, tmp_path):
+    # sharded.js finds the words of a shown result itself: lowercasing İ adds a character, and 🚀
+    # and 𝒳 are two UTF-16 units each, yet offsets count code points of the lowered text.
+    project = tmp_path / "project"
+    listings = project / "content" / "listings"
+    listings.mkdir(parents=True)
+    (project / "sitegen.toml").write_text('title = "Astral"\n[search]\nshard_threshold = 0\n', encoding="utf-8")
+    body = (f"{ASTRAL_TITLE}\n\nData from İstanbul 𝒳 🚀 launches rockets; the 𝒳 rockets land.\n\n"
+            "A calm paper about sheep\n\nSheep graze and science sleeps.\n\n")
+    (listings / "000_astral.txt").write_text(f"Mar 12\n\n{body}", encoding="utf-8")
+    with serve_folder(build(project).out_dir) as url:
+        page = open_search_page(open_page, url, "rockets science")
+        result = page.locator("#search-page-results [role=option]").filter(has_text="rocket science")
+        assert result.locator(".search-result-title").inner_text() == ASTRAL_TITLE
+        assert result.locator(".search-result-title mark").all_inner_texts() == ["rocket", "science"]
+        assert result.locator(".search-result-snippet mark").all_inner_texts() == ["rockets", "rockets"]

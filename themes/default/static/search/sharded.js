@@ -55,6 +55,8 @@
     this.headFiles = {}; // common term or prefix list -> [the file of its head papers' vectors, those papers]
     this.resultData = new Map(); // paper -> its result data, from tops files
     this.topsLoading = new Set(); // tops files on their way: result data waits for them
+    this.positions = new Map(); // "paper/field" -> where its words are (see positionsIn)
+    this.stems = new Map(); // a word of some result's text -> its index term, null for a stop word
   }
 
   var PREFIX_LIST = " ";
@@ -1074,7 +1076,7 @@
         if (index.prefixRanges[term]) {
           // A prefix list matched some word starting with its key: the paper's text tells which.
           if (!data || !(field in positions)) return;
-          positions[field] = positions[field] || tokenPositions(index.lunr, field === "title" ? data[1] : data[5]);
+          positions[field] = positions[field] || index.positionsIn(doc, field, data);
           Object.keys(positions[field]).forEach(function (word) {
             if (word.lastIndexOf(term.slice(PREFIX_LIST.length), 0) !== 0) return;
             metadata[word] = metadata[word] || {};
@@ -1088,7 +1090,7 @@
         if (!known && (index.finished(term) || !(field in positions))) return;
         var entry = {};
         if (data && field in positions) {
-          positions[field] = positions[field] || tokenPositions(index.lunr, field === "title" ? data[1] : data[5]);
+          positions[field] = positions[field] || index.positionsIn(doc, field, data);
           entry.position = positions[field][term] || [];
           if (!known && !entry.position.length) return;
         }
@@ -1099,24 +1101,44 @@
     },
   });
 
+  // The word positions in the title or abstract (FIELD) of paper DOC, whose result DATA is in.
+  // Kept: as the reader types, the same papers are shown again and again, and finding the words
+  // of eight abstracts took about 10 ms a keystroke (most of it in lunr's stemmer).
+  var KEPT_POSITIONS = 2000;
+  ShardedIndex.prototype.positionsIn = function (doc, field, data) {
+    var key = doc + "/" + field;
+    var found = this.positions.get(key);
+    if (!found) {
+      if (this.positions.size >= KEPT_POSITIONS) this.positions.clear();
+      found = tokenPositions(this.lunr, field === "title" ? data[1] : data[5], this.stems);
+      this.positions.set(key, found);
+    }
+    return found;
+  };
+
   // {term: [[start, length], ...]} as lunr.py recorded them: offsets in code points of the
-  // lower-cased text, terms after the same trimmer, stop-word filter and stemmer.
-  function tokenPositions(lunr, text) {
-    var chars = Array.from(text.toLowerCase());
+  // lower-cased text, terms after the same trimmer, stop-word filter and stemmer (STEMS: word ->
+  // its term, or null for a stop word, filled as words are met).
+  function tokenPositions(lunr, text, stems) {
+    var lowered = text.toLowerCase();
+    // Offsets count code points; in text without characters beyond U+FFFF, UTF-16 units are those.
+    var astral = /[\ud800-\udbff]/.test(lowered);
+    var words = new RegExp("[^" + SEPARATORS + "]+", "g");
     var found = {};
-    var start = 0;
-    for (var end = 0; end <= chars.length; end++) {
-      if (end < chars.length && SEPARATORS.indexOf(chars[end]) === -1) continue;
-      if (end > start) {
-        var word = chars.slice(start, end).join("");
+    var match;
+    while ((match = words.exec(lowered)) !== null) {
+      var word = match[0];
+      var term = stems.get(word);
+      if (term === undefined) {
         var trimmed = TRIMMED.exec(word);
         var token = new lunr.Token(trimmed ? trimmed[1] : word);
-        if (lunr.stopWordFilter(token)) {
-          var term = lunr.stemmer(token).toString();
-          (found[term] = found[term] || []).push([start, end - start]);
-        }
+        term = lunr.stopWordFilter(token) ? lunr.stemmer(token).toString() : null;
+        stems.set(word, term);
       }
-      start = end + 1;
+      if (term === null) continue;
+      var start = astral ? Array.from(lowered.slice(0, match.index)).length : match.index;
+      var length = astral ? Array.from(word).length : word.length;
+      (found[term] = found[term] || []).push([start, length]);
     }
     return found;
   }
