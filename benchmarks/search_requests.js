@@ -75,9 +75,13 @@ async function drive(promise, counts) {
   return result;
 }
 
-// search.js's sharded engine: the query as typed, the last word completed as a prefix from its
-// third letter and backed off to the longest start an index term shares (at least half the word).
-function search(index, text, top) {
+// search.js's header box over the sharded engine: the query as typed, but for one letter after
+// other words (the start of the next word, left for its second letter), the last word completed
+// as a prefix from its third letter and backed off to the longest start an index term shares (at
+// least half the word).
+function search(index, typedText, top) {
+  const started = /^(.*\S\s+)[a-z0-9]$/i.exec(typedText);
+  const text = started ? started[1] : typedText;
   const query = new lunr.Query(manifest.fields);
   new lunr.QueryParser(text, query).parse();
   const last = query.clauses[query.clauses.length - 1];

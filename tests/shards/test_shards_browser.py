@@ -301,6 +301,23 @@ def test_header_box_finds_a_word_typed_past_its_stem(open_page, sharded_site):
     assert shown["reinforcem"] == shown["reinforcemen"] == shown["reinforcement"]
 
 
+def test_header_box_waits_for_the_second_letter_of_a_next_word(open_page, sharded_site):
+    # "graph n": the n starts the next word; ranking by the stray letter would fetch its list.
+    url, _, _ = sharded_site
+    page = type_in_header_box(open_page, url, "graph ")
+    titles = page.locator("#search-q-results [role=option] .search-result-title").all_inner_texts()
+    status = page.inner_text(".search-box [data-search-status]")
+    before = len(page.requests)
+    page.keyboard.type("n")
+    page.wait_for_selector("#search-q-results[data-query='graph n']", state="attached")
+    assert page.requests[before:] == []
+    assert page.locator("#search-q-results [role=option] .search-result-title").all_inner_texts() == titles
+    assert page.inner_text(".search-box [data-search-status]") == status
+    page.keyboard.type("e")  # two letters are a word being typed: searched as a prefix
+    page.wait_for_selector("#search-q-results[data-query='graph ne']", state="attached")
+    assert any("/search/prefixes/" in name or "/search/postings/" in name for name in page.requests[before:])
+
+
 def test_a_malformed_query_shows_a_message_not_an_exception(open_page, sharded_site):
     url, _, _ = sharded_site
     page = open_search_page(open_page, url, "title:")
