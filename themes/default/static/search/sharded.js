@@ -555,8 +555,13 @@
       self.fields.forEach(function (field, f) { pairs.push([term, f]); });
     });
 
+    // By paper: 1 once its upper bound fell below the K-th best lower bound. Bounds only tighten,
+    // so it stays out of the best K, and later rounds leave it out (they went over every paper
+    // seen, again and again: most of a slow keystroke's CPU at 100,000 papers).
+    var out = { papers: new Uint8Array(self.paperCount), count: 0 };
+
     function round() {
-      var state = self.bounds(terms, factors, k);
+      var state = self.bounds(terms, factors, k, out);
       var wanted = self.toFetch(state, terms, factors, k);
       if (!wanted.terms.length && !wanted.papers.length) return finish(state);
       return Promise.all(wanted.terms.map(function (tiers) { return self.loadTiers(tiers.term, tiers.count); })
@@ -565,7 +570,8 @@
 
     function finish(state) {
       var complete = terms.every(function (term) { return self.finished(term); });
-      var total = state.order.length;
+      var seen = state.seen;
+      var total = seen;
       terms.forEach(function (term) {
         if (self.tiers[term]) total = Math.max(total, self.tiers[term].papers);
       });
@@ -576,17 +582,18 @@
         var exact = state.exact[s] && !self.vectors.has(doc) && !ranges.length;
         return new ShardedHit(self, doc, exact ? self.exactScore(doc, vector, magnitude) : state.lower[s], pairs);
       });
-      hits.total = complete ? state.order.length : total;
+      hits.total = complete ? seen : total;
       hits.complete = complete;
       return hits;
     }
     return round();
   };
 
-  // Every paper seen in a loaded posting, by slot (the order first met), with its lower and
-  // upper bounds; `best`: the slots of the K best lower bounds, best first (equal ones in slot
-  // order); `unseen`: the most a paper seen in no loaded posting could score.
-  ShardedIndex.prototype.bounds = function (terms, factors, k) {
+  // Every paper seen in a loaded posting but not left OUT ({papers: flags by paper, count}), by
+  // slot (the order first met), with its lower and upper bounds; `best`: the slots of the K best
+  // lower bounds, best first (equal ones in slot order); `unseen`: the most a paper seen in no
+  // loaded posting could score. Papers that can no longer enter the best K join OUT.
+  ShardedIndex.prototype.bounds = function (terms, factors, k, out) {
     var self = this;
     var count = terms.length;
     var unfinished = [];
@@ -602,7 +609,7 @@
     terms.forEach(function (term) {
       self.postings[term].forEach(function (field) {
         for (var i = 0; i < field.docs.length; i++) {
-          if (slot[field.docs[i]] === -1) {
+          if (slot[field.docs[i]] === -1 && !out.papers[field.docs[i]]) {
             slot[field.docs[i]] = order.length;
             order.push(field.docs[i]);
           }
@@ -614,6 +621,7 @@
     terms.forEach(function (term, t) {
       self.postings[term].forEach(function (field) {
         for (var i = 0; i < field.docs.length; i++) {
+          if (slot[field.docs[i]] === -1) continue; // left out
           var at = slot[field.docs[i]] * count + t;
           impacts[at] = (impacts[at] === -1 ? 0 : impacts[at]) + field.thousandths[i];
         }
@@ -661,9 +669,19 @@
         if (best.length > k) best.pop();
       }
     }
+    var seen = n + out.count; // papers seen in a loaded posting, those left out before included
+    if (best.length === k) {
+      var bar = lower[best[k - 1]];
+      for (var d = 0; d < n; d++) {
+        if (upper[d] < bar) {
+          out.papers[order[d]] = 1;
+          out.count++;
+        }
+      }
+    }
     return {
       order: order, lower: lower, upper: upper, exact: exact, impacts: impacts, count: count,
-      best: best, unseen: unseen, unfinished: unfinished,
+      best: best, unseen: unseen, unfinished: unfinished, seen: seen,
     };
   };
 
