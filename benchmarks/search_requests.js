@@ -85,6 +85,10 @@ function search(index, typedText, top) {
   const query = new lunr.Query(manifest.fields);
   new lunr.QueryParser(text, query).parse();
   const last = query.clauses[query.clauses.length - 1];
+  if (last && !/\s$/.test(text) && last.presence === lunr.Query.presence.OPTIONAL && last.usePipeline &&
+      !last.editDistance && last.term.indexOf("*") === -1 && last.term.length === MIN_PREFIX_LENGTH - 1) {
+    index.preloadPrefixes(last.term); // the list the next letter will ask for
+  }
   if (/\s$/.test(text) || !last || last.term.length < MIN_PREFIX_LENGTH || last.term.indexOf("*") !== -1 ||
       last.editDistance || last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
       !lunr.stopWordFilter(new lunr.Token(last.term))) {

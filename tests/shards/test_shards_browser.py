@@ -318,6 +318,24 @@ def test_header_box_waits_for_the_second_letter_of_a_next_word(open_page, sharde
     assert any("/search/prefixes/" in name or "/search/postings/" in name for name in page.requests[before:])
 
 
+def test_header_box_fetches_the_prefix_file_a_word_needs_a_letter_early(open_page, sharded_site):
+    # At "mo" the next letter will ask for the prefix list of "mod": its file comes meanwhile
+    # (a word whose two and three letters sort into the same prefix file).
+    url, out, _ = sharded_site
+    files = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))["prefixes"]["files"]
+
+    def file_for(text: str) -> int:
+        return max(n for n, first in enumerate(files) if first <= text)
+    word = next(word for word in ("model", "learning", "neural", "data", "transformer")
+                if file_for(word[:2]) == file_for(word[:3]))
+    page = type_in_header_box(open_page, url, "graph " + word[:2])
+    assert any(f"/search/prefixes/{file_for(word[:2])}.json" in name for name in page.requests)
+    before = len(page.requests)
+    page.keyboard.type(word[2])
+    page.wait_for_selector(f"#search-q-results[data-query='graph {word[:3]}']", state="attached")
+    assert not any("/search/prefixes/" in name for name in page.requests[before:])
+
+
 def test_a_malformed_query_shows_a_message_not_an_exception(open_page, sharded_site):
     url, _, _ = sharded_site
     page = open_search_page(open_page, url, "title:")

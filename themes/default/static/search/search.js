@@ -106,6 +106,9 @@
             var query = new lunr.Query(manifest.fields);
             fillQuery(lunr, query, queryText);
             var typed = typedWordClause(query);
+            var started = startedWord(lunr, query, queryText);
+            // The next letter will make it a prefix with a list of its own: fetch that list's file now.
+            if (started) index.preloadPrefixes(started);
             if (!typed) return resolve(index.query(query, top));
             // The pieces the word needs as typed come meanwhile: it seldom runs past its stem.
             index.preload(query, top);
@@ -164,6 +167,17 @@
       presence: lunr.Query.presence.OPTIONAL,
       typedWord: true,
     });
+  }
+
+  // The last word of QUERYTEXT if it is being typed and one letter short of being completed as a
+  // prefix, else null.
+  function startedWord(lunr, query, queryText) {
+    var last = query.clauses[query.clauses.length - 1];
+    if (!last || /\s$/.test(queryText) || last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
+        last.editDistance || last.term.indexOf("*") !== -1 || last.term.length !== MIN_PREFIX_LENGTH - 1) {
+      return null;
+    }
+    return last.term;
   }
 
   function typedWordClause(query) {

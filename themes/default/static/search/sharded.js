@@ -445,6 +445,14 @@
     });
   };
 
+  // Starts fetching the prefix files that hold the lists of words starting with START, for a
+  // caller that expects a longer START next (a word being typed, one letter short of its list).
+  ShardedIndex.prototype.preloadPrefixes = function (start) {
+    var prefixes = this.manifest.prefixes;
+    if (!prefixes) return;
+    this.loadPrefixes(Math.max(0, fileFor(prefixes.files, start))).catch(function () { /* reported by the query that needs it */ });
+  };
+
   // Resolves to the index terms just before WORD and at or after it, in sorted order ("" where
   // there is none): one of them shares the longest start with WORD of any term.
   ShardedIndex.prototype.termsAround = function (word) {
