@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -346,14 +347,22 @@ HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Evil <b>markup</b> & "quote
 HOSTILE_ABSTRACT = "An evil abstract with <script>window.pwned=2</script> and <em>tags</em> &amp; entities."
 
 
-def test_hostile_text_from_shards_stays_text(open_page, tmp_path):
+@contextmanager
+def sharded_archive(tmp_path, papers: list[tuple[str, str]]):
+    """The URL of a served site of PAPERS ((title, abstract) pairs), its search index sharded."""
     project = tmp_path / "project"
     listings = project / "content" / "listings"
     listings.mkdir(parents=True)
-    (project / "sitegen.toml").write_text('title = "Hostile"\n[search]\nshard_threshold = 0\n', encoding="utf-8")
-    body = f"{HOSTILE_TITLE}\n\n{HOSTILE_ABSTRACT}\n\nA calm paper about sheep\n\nSheep graze; nothing evil.\n\n"
-    (listings / "000_hostile.txt").write_text(f"Mar 12\n\n{body}", encoding="utf-8")
+    (project / "sitegen.toml").write_text('title = "Tiny"\n[search]\nshard_threshold = 0\n', encoding="utf-8")
+    body = "".join(f"{title}\n\n{abstract}\n\n" for title, abstract in papers)
+    (listings / "000_papers.txt").write_text(f"Mar 12\n\n{body}", encoding="utf-8")
     with serve_folder(build(project).out_dir) as url:
+        yield url
+
+
+def test_hostile_text_from_shards_stays_text(open_page, tmp_path):
+    papers = [(HOSTILE_TITLE, HOSTILE_ABSTRACT), ("A calm paper about sheep", "Sheep graze; nothing evil.")]
+    with sharded_archive(tmp_path, papers) as url:
         page = open_search_page(open_page, url, "evil")
         results = page.locator("#search-page-results [role=option]")
         assert results.count() == 2
@@ -370,14 +379,9 @@ ASTRAL_TITLE = "İstanbul 🚀 rocket science with 𝒳-rays"
 def test_highlights_from_shards_land_on_the_word_after_wide_and_changing_characters(open_page, tmp_path):
     # sharded.js finds the words of a shown result itself: lowercasing İ adds a character, and 🚀
     # and 𝒳 are two UTF-16 units each, yet offsets count code points of the lowered text.
-    project = tmp_path / "project"
-    listings = project / "content" / "listings"
-    listings.mkdir(parents=True)
-    (project / "sitegen.toml").write_text('title = "Astral"\n[search]\nshard_threshold = 0\n', encoding="utf-8")
-    body = (f"{ASTRAL_TITLE}\n\nData from İstanbul 𝒳 🚀 launches rockets; the 𝒳 rockets land.\n\n"
-            "A calm paper about sheep\n\nSheep graze and science sleeps.\n\n")
-    (listings / "000_astral.txt").write_text(f"Mar 12\n\n{body}", encoding="utf-8")
-    with serve_folder(build(project).out_dir) as url:
+    papers = [(ASTRAL_TITLE, "Data from İstanbul 𝒳 🚀 launches rockets; the 𝒳 rockets land."),
+              ("A calm paper about sheep", "Sheep graze and science sleeps.")]
+    with sharded_archive(tmp_path, papers) as url:
         page = open_search_page(open_page, url, "rockets science")
         result = page.locator("#search-page-results [role=option]").filter(has_text="rocket science")
         assert result.locator(".search-result-title").inner_text() == ASTRAL_TITLE

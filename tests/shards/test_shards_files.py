@@ -184,15 +184,20 @@ def impacts_of(by_field: list) -> dict[int, int]:
     return impacts
 
 
+def every_list(files: dict[str, bytes]) -> list:
+    """The entry of every term and prefix list in the posting and prefix files of FILES."""
+    manifest = manifest_of(files)
+    lists = [entry for number in range(len(manifest["postings"]))
+             for entry in json.loads(files[f"search/postings/{number}.json"])["postings"]]
+    return lists + [entry for number in range(len(manifest["prefixes"]["files"]))
+                    for entry in json.loads(files[f"search/prefixes/{number}.json"])["entries"]]
+
+
 def test_a_common_lists_tops_file_has_the_result_data_of_its_highest_impact_papers(seed_documents):
     searchable = search_documents(seed_documents)
     layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16, top_papers=3, tops_min_papers=20)
     files = sharded_search_files(serialized_index(searchable), searchable, "search", layout)
-    manifest = manifest_of(files)
-    lists = [entry for number in range(len(manifest["postings"]))
-             for entry in json.loads(files[f"search/postings/{number}.json"])["postings"]]
-    lists += [entry for number in range(len(manifest["prefixes"]["files"]))
-              for entry in json.loads(files[f"search/prefixes/{number}.json"])["entries"]]
+    lists = every_list(files)
     with_tops = 0
     for entry in lists:
         if isinstance(entry, list) or entry["papers"] < 20:  # few papers: each paper's own file serves
@@ -217,11 +222,7 @@ def test_a_common_lists_heads_file_has_the_vectors_of_its_head_papers(seed_docum
     layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16, top_papers=3, tops_min_papers=20,
                          head_vectors_min_papers=min_papers)
     files = sharded_search_files(serialized_index(searchable), searchable, "search", layout)
-    manifest = manifest_of(files)
-    lists = [entry for number in range(len(manifest["postings"]))
-             for entry in json.loads(files[f"search/postings/{number}.json"])["postings"]]
-    lists += [entry for number in range(len(manifest["prefixes"]["files"]))
-              for entry in json.loads(files[f"search/prefixes/{number}.json"])["entries"]]
+    lists = every_list(files)
     with_tops = [entry for entry in lists if isinstance(entry, dict) and "tops" in entry]
     heads_files = [name for name in files if name.startswith("search/heads/")]
     if min_papers > len(searchable):
