@@ -106,9 +106,9 @@
             var query = new lunr.Query(manifest.fields);
             fillQuery(lunr, query, queryText);
             var typed = typedWordClause(query);
-            var started = startedWord(lunr, query, queryText);
+            var shortWord = wordOneLetterShort(lunr, query, queryText);
             // The next letter will make it a prefix with a list of its own: fetch that list's file now.
-            if (started) index.preloadPrefixes(started);
+            if (shortWord) index.preloadPrefixes(shortWord);
             if (!typed) return resolve(index.query(query, top));
             // The pieces the word needs as typed come meanwhile: it seldom runs past its stem.
             index.preload(query, top);
@@ -129,9 +129,9 @@
   // ("graph n"), it ranks papers by a stray letter and, in a large index, fetches a long list for
   // it (16 requests for "language m" at 100,000 papers); the box answers with the words before it
   // until the next letter comes. Enter, or a space after it, searches it as typed.
-  function withoutStartedWord(queryText) {
-    var started = /^(.*\S\s+)[a-z0-9]$/i.exec(queryText);
-    return started ? started[1] : queryText;
+  function withoutLoneLastLetter(queryText) {
+    var lone = /^(.*\S\s+)[a-z0-9]$/i.exec(queryText);
+    return lone ? lone[1] : queryText;
   }
 
   function fillQuery(lunr, query, queryText) {
@@ -171,7 +171,7 @@
 
   // The last word of QUERYTEXT if it is being typed and one letter short of being completed as a
   // prefix, else null.
-  function startedWord(lunr, query, queryText) {
+  function wordOneLetterShort(lunr, query, queryText) {
     var last = query.clauses[query.clauses.length - 1];
     if (!last || /\s$/.test(queryText) || last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
         last.editDistance || last.term.indexOf("*") !== -1 || last.term.length !== MIN_PREFIX_LENGTH - 1) {
@@ -471,7 +471,7 @@
     }, 200);
     return view.loadEngine()
       .then(function (engine) {
-        return engine.search(view.typing ? withoutStartedWord(queryText) : queryText, view.top);
+        return engine.search(view.typing ? withoutLoneLastLetter(queryText) : queryText, view.top);
       })
       .then(function (hits) {
         if (generation !== view.generation) return null;

@@ -52,7 +52,7 @@
     this.termLists = {}; // file number -> sorted terms
     this.docFiles = {}; // file number -> result data of its papers
     this.topsFiles = {}; // common term or prefix list -> the file of its top papers' result data
-    this.headFiles = {}; // common term or prefix list -> [the file of its head papers' vectors, those papers]
+    this.headFiles = {}; // common term or prefix list -> {file: of its head papers' vectors, papers: a Set of them}
     this.resultData = new Map(); // paper -> its result data, from tops files
     this.topsLoading = new Set(); // tops files on their way: result data waits for them
     this.positions = new Map(); // "paper/field" -> where its words are (see positionsIn)
@@ -445,8 +445,9 @@
     });
   };
 
-  // Starts fetching the prefix files that hold the lists of words starting with START, for a
-  // caller that expects a longer START next (a word being typed, one letter short of its list).
+  // Starts fetching the prefix file START sorts into, for a caller that expects a longer START
+  // next (a word being typed, one letter short of its list): its list is mostly in that file
+  // (every file a prefix of START could need cost 8% more bytes at 10,000 papers).
   ShardedIndex.prototype.preloadPrefixes = function (start) {
     var prefixes = this.manifest.prefixes;
     if (!prefixes) return;
