@@ -45,7 +45,9 @@
     this.prefixKeys = {}; // prefix file number -> its keys
     this.prefixRanges = {}; // prefix list -> [first, end): the numbers of the terms it sums
     this.vectors = new Map(); // paper -> {numbers: Int32Array of its terms, impacts: Int32Array}
-    this.hasVector = new Uint8Array(this.paperCount); // by paper: 1 once its vector is in
+    // by paper: 1 once its vector is in. `vectors` knows as much, but the bounds loop asks for every
+    // paper seen, and a Map lookup each was its costliest line.
+    this.hasVector = new Uint8Array(this.paperCount);
     // by paper: its slot in the bounds being worked out, else -1; reset after each use, since
     // filling 100,000 places every round cost more than the round's own work.
     this.slots = new Int32Array(this.paperCount).fill(-1);
