@@ -204,6 +204,42 @@ def open_search_page(open_page, url: str, text: str):
     return page
 
 
+# A query needing several rounds, run twice on fresh indexes: once to the end, once superseded as
+# soon as its first file is asked for (what the header box does when the reader types on).
+SUPERSEDED = """async ([shardedManifestUrl, text, k]) => {
+  const lunr = window.lunr;
+  const manifest = await fetch(shardedManifestUrl).then((response) => response.json());
+  async function run(abortAtFirstFetch) {
+    const controller = new AbortController();
+    let fetches = 0;
+    const fetchJson = (url) => {
+      fetches += 1;
+      if (abortAtFirstFetch) controller.abort();
+      return fetch(url).then((response) => response.json());
+    };
+    const sharded = window.sitegenShardedIndex(lunr, manifest, new URL(shardedManifestUrl), fetchJson);
+    const query = new lunr.Query(manifest.fields);
+    new lunr.QueryParser(text, query).parse();
+    try {
+      const hits = await sharded.query(query, k, controller.signal);
+      return { fetches, outcome: hits.length + " hits" };
+    } catch (error) {
+      return { fetches, outcome: error.name };
+    }
+  }
+  return { finished: await run(false), superseded: await run(true) };
+}"""
+
+
+def test_a_superseded_query_stops_fetching(open_page, sharded_site):
+    url, _, _ = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    runs = page.evaluate(SUPERSEDED, [url + "search-small/manifest.json", "model learning", 8])
+    assert runs["finished"]["outcome"] == "8 hits"
+    assert runs["superseded"]["outcome"] == "AbortError"
+    assert runs["superseded"]["fetches"] < runs["finished"]["fetches"], runs
+
+
 def test_browser_shards_rank_like_one_lunr_index(open_page, sharded_site):
     url, _, _ = sharded_site
     page = open_search_page(open_page, url, "diffusion")

@@ -352,8 +352,18 @@
 
   // Resolves to [{ref, score, matchData}], best first, like lunr.Index.prototype.query, with
   // `total` (how many papers match) and `complete`. Given TOP, a plain query resolves to its
-  // best TOP only, and `total` is then a lower bound unless `complete`.
-  ShardedIndex.prototype.query = function (query, top, wordByWord) {
+  // best TOP only, and `total` is then a lower bound unless `complete`. Once SIGNAL (an
+  // AbortSignal, optional) is aborted, it fetches nothing more and rejects with an AbortError:
+  // the reader typed on, and the next keystroke's query wants other files.
+  ShardedIndex.prototype.query = function (query, top, signal) {
+    return this.rank(query, top, signal, false);
+  };
+
+  function stopIfAborted(signal) {
+    if (signal && signal.aborted) throw new DOMException("the query was superseded", "AbortError");
+  }
+
+  ShardedIndex.prototype.rank = function (query, top, signal, wordByWord) {
     var self = this;
     var plain = Boolean(top) && self.isPlain(query);
     var plans = self.plans(query, plain && !wordByWord);
@@ -364,6 +374,7 @@
         }));
       })
       .then(function () {
+        stopIfAborted(signal);
         var wanted = {};
         plans.forEach(function (plan) {
           if (plan.prefix !== null) return;
@@ -383,12 +394,13 @@
           }
         });
         if (plain) {
-          return Promise.resolve(self.top(plans, top)).catch(function (error) {
+          return Promise.resolve(self.top(plans, top, signal)).catch(function (error) {
             // The best few reach past what a prefix list stores: expand it word by word.
-            if (error instanceof NotStored) return self.query(query, top, true);
+            if (error instanceof NotStored) return self.rank(query, top, signal, true);
             throw error;
           });
         }
+        stopIfAborted(signal);
         var terms = {};
         plans.forEach(function (plan) {
           plan.expanded.forEach(function (list) { list.forEach(function (term) { terms[term] = true; }); });
@@ -534,7 +546,7 @@
   // impacts known) and an upper bound (plus each unfinished term's next-tier impact where the
   // paper was not seen); a paper seen nowhere has at most the sum of those. Fetching stops when
   // each of the K best lower bounds is at least every upper bound ranked after it.
-  ShardedIndex.prototype.top = function (plans, k) {
+  ShardedIndex.prototype.top = function (plans, k, signal) {
     var self = this;
     var vector = new Map(); // the query vector, the same in every field: term or prefix list -> boost
     var exactTerms = new Map(); // its terms outside prefix lists
@@ -575,6 +587,7 @@
       var state = self.bounds(terms, factors, k, out);
       var wanted = self.toFetch(state, terms, factors, k);
       if (!wanted.terms.length && !wanted.papers.length) return finish(state);
+      stopIfAborted(signal);
       // A round of a few vectors alone settles the order of papers mostly known to be among the
       // best K: their result data comes alongside, not in a round of its own once they are settled
       // (4% fewer rounds for 1% more requests, typed queries at 10,000 and 100,000 papers).
