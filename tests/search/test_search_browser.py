@@ -151,6 +151,19 @@ def test_a_word_typed_past_its_stem_still_finds_it(open_page, seed_url):
     assert page.inner_text(BOX_STATUS).startswith("No papers match")
 
 
+def test_header_box_answers_each_keystroke_without_waiting_for_a_pause(open_page, seed_url):
+    # With the page's timers frozen, an answer that waited for the reader to pause would never come.
+    page = open_page(seed_url)
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("Date.now()") + 60_000)
+    page.keyboard.press("/")
+    page.keyboard.type("lapla")
+    page.wait_for_selector("#search-q-results[data-query='lapla']", state="attached", timeout=10_000)
+    page.keyboard.type("cians")
+    page.wait_for_selector("#search-q-results[data-query='laplacians']", state="attached", timeout=10_000)
+    assert page.inner_text(BOX_STATUS) == "3 papers match"
+
+
 def test_code_badge_and_link_to_all_results(open_page, seed_url):
     page = open_page(seed_url)
     type_in_header_box(page, "hopfield")

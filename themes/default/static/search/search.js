@@ -21,7 +21,7 @@
   var SHARDED_URL = new URL("sharded.js", script.src);
   var MANIFEST_URL = new URL("search/manifest.json", SITE_ROOT);
 
-  var DEBOUNCE_MS = 120;
+  var DEBOUNCE_MS = 120; // the search page's pause before it searches and records the query
   var DROPDOWN_LIMIT = 8;
   var PAGE_BATCH = 50;
   var SNIPPET_LENGTH = 200; // characters of abstract around the matched words
@@ -34,9 +34,10 @@
   /* ---------------- engines: how a query becomes ranked refs and result data ---------------- */
 
   // Each index format in manifest.json maps to a loader returning the same engine shape:
-  //   search(queryText, top) -> Promise<[{ref, score, matchData}]>, best first; given TOP, an
-  //     engine may rank only the best TOP, and then sets `complete` false and `total` to a
-  //     lower bound on the number of matches
+  //   search(queryText, top, signal) -> Promise<[{ref, score, matchData}]>, best first; given
+  //     TOP, an engine may rank only the best TOP, and then sets `complete` false and `total` to
+  //     a lower bound on the number of matches; once SIGNAL (an AbortSignal) is aborted, an
+  //     engine that fetches may stop and reject
   //   documents(refs) -> Promise<[document]>, same order, for the results actually shown
   var ENGINE_LOADERS = { "lunr-single": openSingleIndex, "lunr-sharded": openShardedIndex };
 
@@ -101,7 +102,7 @@
       var index = window.sitegenShardedIndex(lunr, manifest, manifestUrl, fetchJson);
       return {
         paperCount: manifest.papers,
-        search: function (queryText, top) {
+        search: function (queryText, top, signal) {
           return new Promise(function (resolve) {
             var query = new lunr.Query(manifest.fields);
             fillQuery(lunr, query, queryText);
@@ -109,12 +110,12 @@
             var shortWord = wordOneLetterShort(lunr, query, queryText);
             // The next letter will make it a prefix with a list of its own: fetch that list's file now.
             if (shortWord) index.preloadPrefixes(shortWord);
-            if (!typed) return resolve(index.query(query, top));
+            if (!typed) return resolve(index.query(query, top, signal));
             // The pieces the word needs as typed come meanwhile: it seldom runs past its stem.
             index.preload(query, top);
             resolve(index.termsAround(typedWord(typed)).then(function (around) {
               backOffTypedWord(typed, around);
-              return index.query(query, top);
+              return index.query(query, top, signal);
             }));
           });
         },
@@ -448,6 +449,7 @@
     this.shown = 0;
     this.active = -1;
     this.generation = 0; // a slow answer to an old query must not overwrite a newer one
+    this.running = null; // the AbortController of the latest query, if the browser has them
     this.lastQuery = null;
   }
 
@@ -458,6 +460,10 @@
   SearchView.prototype.run = function (queryText) {
     var view = this;
     var generation = ++view.generation;
+    // An older query still fetching would only delay this one's files (a sharded index).
+    if (view.running) view.running.abort();
+    view.running = typeof AbortController === "function" ? new AbortController() : null;
+    var signal = view.running ? view.running.signal : undefined;
     var query = queryText.trim();
     view.lastQuery = query;
     if (!query) {
@@ -471,7 +477,7 @@
     }, 200);
     return view.loadEngine()
       .then(function (engine) {
-        return engine.search(view.typing ? withoutLoneLastLetter(queryText) : queryText, view.top);
+        return engine.search(view.typing ? withoutLoneLastLetter(queryText) : queryText, view.top, signal);
       })
       .then(function (hits) {
         if (generation !== view.generation) return null;
@@ -669,11 +675,12 @@
       if (document.activeElement === parts.input) open();
     };
 
-    var runSoon = debounce(function () { view.run(parts.input.value); });
+    // Every keystroke searches at once: waiting for a pause would add its wait to every answer, and
+    // a query the next keystroke supersedes stops fetching (SearchView.run).
     ["focus", "pointerenter", "touchstart"].forEach(function (type) {
       parts.input.addEventListener(type, function () { view.warmUp(); }, { once: true, passive: true });
     });
-    parts.input.addEventListener("input", runSoon);
+    parts.input.addEventListener("input", function () { view.run(parts.input.value); });
     parts.input.addEventListener("focus", function () {
       if (parts.input.value.trim() && view.lastQuery === parts.input.value.trim()) open();
     });
