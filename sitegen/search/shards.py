@@ -9,7 +9,8 @@ The browser fetches only the shards its query terms fall in and computes lunr's 
 
 Files, all under search/ and named by number (the manifest's version string busts caches):
 - manifest.json: fields, paper count, the first term of every posting shard and term list,
-  the first key of every prefix file, the collection names, and the papers per document chunk;
+  the first key of every prefix file, the collection names, the papers per document chunk, and
+  the keys of the lists with a tops file;
 - terms/N.json: sorted runs of terms only, read to expand wildcards and fuzzy terms;
 - postings/N.json: {"first": the number of its first term, "terms": [...], "postings": [per
   term: per field: [doc gaps, weights]]}; a common term's entry is {"head": per field postings
@@ -21,7 +22,9 @@ Files, all under search/ and named by number (the manifest's version string bust
   the last of them left out when there are many (a tier whose file is -1);
 - tiers/N.json: per field postings of the next papers of one common term or prefix, by falling impact;
 - tops/N.json: [[paper, what results show], ...] for the papers where a common term or prefix list
-  weighs most (its entry's "tops"), so the results of a query read their data in one request;
+  weighs most, so the results of a query read their data in one request; the manifest lists
+  those lists' keys, so a query asks for the file alongside its posting or prefix file, not
+  after it (see _TopsFiles);
 - heads/N.json: [[paper, its vector], ...] for the papers of the head of a term or prefix list
   with tops (its entry's "heads"): the papers whose vectors ranking the best few mostly needs;
 - docs/N.json: what results show, for a run of papers in index order;
@@ -146,7 +149,7 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
     posting_shards = list(_runs(entries, lambda entry: len(entry[0]) + len(entry[1]) + 4, layout.postings_bytes))
     terms = [posting.term for posting in postings]
     term_runs = list(_runs(terms, lambda term: len(term) + 3, layout.terms_bytes))
-    prefix_entries = [(key, dump_json(tiers.prefix_entry(first, end)))
+    prefix_entries = [(key, dump_json(tiers.prefix_entry(key, first, end)))
                       for key, first, end in shared_prefixes(terms, layout.prefix_min_length)]
     prefix_shards = list(_runs(prefix_entries, lambda entry: len(entry[0]) + len(entry[1]) + 4, layout.postings_bytes))
     per_file = layout.papers_per_docs_file
@@ -167,6 +170,7 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
             + dump_json([key for key, _ in shard]) + b"}"
         )
     pieces.update(tiers.pieces)
+    pieces.update(tiers.tops.pieces())
     for number, run in enumerate(term_runs):
         pieces[f"terms/{number}.json"] = dump_json(run)
     for number, run in enumerate(doc_runs):
@@ -185,6 +189,7 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
         "terms": [run[0] for run in term_runs],
         "prefixes": {"min_length": layout.prefix_min_length, "files": [shard[0][0] for shard in prefix_shards]},
         "documents": {"per_file": per_file, "collections": collection_names},
+        "tops": tiers.tops.manifest(),
         "weight_scale": WEIGHT_SCALE,
     }
     files = {f"{search_dir}/{name}": data for name, data in pieces.items()}
@@ -198,11 +203,10 @@ class _Tiers:
     def __init__(self, layout: ShardLayout, impacts: TermImpacts, result_data: list[list], vectors: list[bytes]):
         self.layout = layout
         self.impacts = impacts
-        self.result_data = result_data
         self.vectors = vectors
         self.pieces: dict[str, bytes] = {}
         self.tiers = 0
-        self.tops: dict[tuple[int, ...], int] = {}  # papers -> their tops file, shared by lists that agree
+        self.tops = _TopsFiles(result_data)
         self.heads: dict[tuple[int, ...], int] = {}  # head papers -> their heads file, likewise
 
     def _add_tier(self, postings: list) -> int:
@@ -210,10 +214,11 @@ class _Tiers:
         self.tiers += 1
         return self.tiers - 1
 
-    def _with_tops(self, entry: dict, by_impact: list[int], papers: int) -> dict:
-        """ENTRY, of a list in PAPERS papers whose highest impacts start BY_IMPACT, with its tops file."""
+    def _with_tops(self, entry: dict, by_impact: list[int], papers: int, key: str, prefix: bool) -> dict:
+        """ENTRY, of the list KEY (a prefix list if PREFIX) in PAPERS papers whose highest impacts
+        start BY_IMPACT, its tops file noted and its heads file added."""
         if papers >= min(self.layout.tops_min_papers, self.impacts.paper_count // 20):
-            entry["tops"] = self._tops(by_impact)
+            self.tops.add(key, prefix, tuple(by_impact[:self.layout.top_papers]))
             if self.impacts.paper_count >= self.layout.head_vectors_min_papers:
                 entry["heads"] = self._heads(by_impact)
         return entry
@@ -227,15 +232,6 @@ class _Tiers:
                 b"[" + str(paper).encode() + b"," + self.vectors[paper] + b"]" for paper in papers) + b"]"
         return self.heads[papers]
 
-    def _tops(self, by_impact: list[int]) -> int:
-        """The tops file of a list whose papers by falling impact start with BY_IMPACT."""
-        papers = tuple(by_impact[:self.layout.top_papers])
-        if papers not in self.tops:
-            self.tops[papers] = len(self.tops)
-            self.pieces[f"tops/{len(self.tops) - 1}.json"] = dump_json(
-                [[paper, self.result_data[paper]] for paper in papers])
-        return self.tops[papers]
-
     def term_entry(self, number: int, posting: Posting) -> list | dict:
         """What a posting file holds for POSTING (term NUMBER): all of it, or a common term's head and tiers."""
         papers, impacts = self.impacts.of_term(number)
@@ -248,11 +244,11 @@ class _Tiers:
         for tier in tiers[1:]:
             rest.append([impact[tier[0]], len(tier), self._add_tier(_field_postings(by_field, tier))])
         return self._with_tops({"head": _field_postings(by_field, tiers[0]), "papers": len(papers), "tiers": rest},
-                               tiers[0], len(papers))
+                               tiers[0], len(papers), posting.term, prefix=False)
 
-    def prefix_entry(self, first: int, end: int) -> dict:
-        """A prefix list: the papers with any of terms FIRST..END-1 and their summed impacts, as
-        one field, in a head and tiers like a common term's."""
+    def prefix_entry(self, key: str, first: int, end: int) -> dict:
+        """The prefix list KEY: the papers with any of terms FIRST..END-1 and their summed impacts,
+        as one field, in a head and tiers like a common term's."""
         papers, impacts = self.impacts.summed(first, end)
         entry: dict = {"first": first, "end": end, "papers": len(papers)}
         if len(papers) <= 2 * self.layout.head_papers:
@@ -269,7 +265,7 @@ class _Tiers:
             rest.append([impact[left[0][0]], sum(map(len, left)), NOT_STORED])
         entry["head"] = _summed_postings(impact, tiers[0])
         entry["tiers"] = rest
-        return self._with_tops(entry, tiers[0], len(papers))
+        return self._with_tops(entry, tiers[0], len(papers), key, prefix=True)
 
     def _cut(self, papers: np.ndarray, impacts: np.ndarray) -> list[list[int]]:
         """PAPERS by falling impact (equal impacts in paper order), in a head and growing tiers."""
@@ -284,6 +280,49 @@ class _Tiers:
             tiers.append(by_impact[start:end])
             start, size = end, following
         return tiers
+
+
+class _TopsFiles:
+    """The tops files of common lists, and the manifest's map to them.
+
+    The manifest lists the keys of the lists with a tops file, terms and prefix keys apart, each
+    in index order: a query finds its lists' file there and fetches it with its first files,
+    instead of in a round of its own once a posting or prefix file has named it. Key number i
+    (terms first, then prefixes) has tops/i.json, unless another list's best papers are the same:
+    then it is listed in "shared" as [i, the number of that list's file], and typing the next
+    letter of a word is mostly a file already fetched.
+    """
+
+    def __init__(self, result_data: list[list]):
+        self.result_data = result_data
+        self.keys: dict[bool, list[str]] = {False: [], True: []}  # prefix? -> keys, in index order
+        self.papers: dict[bool, list[tuple[int, ...]]] = {False: [], True: []}
+
+    def add(self, key: str, prefix: bool, papers: tuple[int, ...]) -> None:
+        self.keys[prefix].append(key)
+        self.papers[prefix].append(papers)
+
+    def _numbered(self) -> Iterator[tuple[int, tuple[int, ...]]]:
+        yield from enumerate(self.papers[False] + self.papers[True])
+
+    def _files(self) -> dict[tuple[int, ...], int]:
+        """Papers -> the number of the first list with them as its best."""
+        first: dict[tuple[int, ...], int] = {}
+        for number, papers in self._numbered():
+            first.setdefault(papers, number)
+        return first
+
+    def pieces(self) -> dict[str, bytes]:
+        return {f"tops/{number}.json": dump_json([[paper, self.result_data[paper]] for paper in papers])
+                for papers, number in self._files().items()}
+
+    def manifest(self) -> dict:
+        files = self._files()
+        return {
+            "terms": self.keys[False],
+            "prefixes": self.keys[True],
+            "shared": [[number, files[papers]] for number, papers in self._numbered() if files[papers] != number],
+        }
 
 
 def _summed_postings(impact: dict[int, int], papers: list[int]) -> list:

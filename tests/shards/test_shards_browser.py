@@ -332,6 +332,46 @@ def test_header_box_reads_a_common_words_results_from_its_tops_file(open_page, s
     assert len(titles) == 8 and set(titles) <= {data[1] for _, data in rows}
 
 
+# Runs a query on fresh small-cut shards and lists the files of each round: every fetch asked for
+# before any of them is answered is one round, as on a network.
+ROUNDS = """async ([shardedManifestUrl, text, k]) => {
+  const lunr = window.lunr;
+  const manifest = await fetch(shardedManifestUrl).then((response) => response.json());
+  let waiting = [];
+  const fetchJson = (url) => new Promise((resolve, reject) => waiting.push({ url: String(url), resolve, reject }));
+  const sharded = window.sitegenShardedIndex(lunr, manifest, new URL(shardedManifestUrl), fetchJson);
+  const query = new lunr.Query(manifest.fields);
+  new lunr.QueryParser(text, query).parse();
+  let hits = null;
+  const answer = sharded.query(query, k).then((found) => { hits = found; });
+  const rounds = [];
+  while (hits === null) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (!waiting.length) continue;
+    const batch = waiting;
+    waiting = [];
+    rounds.push(batch.map((fetching) => new URL(fetching.url).pathname.split("/search-small/")[1]));
+    await Promise.all(batch.map((fetching) =>
+      fetch(fetching.url).then((response) => response.json()).then(fetching.resolve, fetching.reject)));
+  }
+  await answer;
+  return { rounds, hits: hits.length };
+}"""
+
+
+@pytest.mark.parametrize("text", ["learning", "lear*"])
+def test_a_common_words_tops_file_comes_with_its_first_files(open_page, sharded_site, text):
+    # The manifest names the lists with a tops file: the result data of the best few does not
+    # wait for the posting or prefix file to name it (a round trip on every such keystroke).
+    url, _, _ = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    answer = page.evaluate(ROUNDS, [url + "search-small/manifest.json", text, 8])
+    assert answer["hits"] == 8
+    first = answer["rounds"][0]
+    assert any(name.startswith("tops/") for name in first), answer["rounds"]
+    assert any(name.startswith(("postings/", "prefixes/")) for name in first), answer["rounds"]
+
+
 def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_site):
     url, out, index = sharded_site
     manifest = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))

@@ -186,33 +186,56 @@ def impacts_of(by_field: list) -> dict[int, int]:
 
 def every_list(files: dict[str, bytes]) -> list:
     """The entry of every term and prefix list in the posting and prefix files of FILES."""
+    return [entry for _, _, entry in every_keyed_list(files)]
+
+
+def every_keyed_list(files: dict[str, bytes]) -> list[tuple[bool, str, list | dict]]:
+    """(a prefix list?, its key, its entry) for every term and prefix list of FILES, in index order."""
     manifest = manifest_of(files)
-    lists = [entry for number in range(len(manifest["postings"]))
-             for entry in json.loads(files[f"search/postings/{number}.json"])["postings"]]
-    return lists + [entry for number in range(len(manifest["prefixes"]["files"]))
-                    for entry in json.loads(files[f"search/prefixes/{number}.json"])["entries"]]
+    lists = []
+    for number in range(len(manifest["postings"])):
+        shard = json.loads(files[f"search/postings/{number}.json"])
+        lists += [(False, term, entry) for term, entry in zip(shard["terms"], shard["postings"])]
+    for number in range(len(manifest["prefixes"]["files"])):
+        shard = json.loads(files[f"search/prefixes/{number}.json"])
+        lists += [(True, key, entry) for key, entry in zip(shard["keys"], shard["entries"])]
+    return lists
+
+
+def tops_file_named(manifest: dict, prefix: bool, key: str) -> int | None:
+    """The tops file the manifest names for a list, as sharded.js reads it."""
+    tops = manifest["tops"]
+    keys = tops["prefixes"] if prefix else tops["terms"]
+    if key not in keys:
+        return None
+    number = (len(tops["terms"]) if prefix else 0) + keys.index(key)
+    return dict(map(tuple, tops["shared"])).get(number, number)
 
 
 def test_a_common_lists_tops_file_has_the_result_data_of_its_highest_impact_papers(seed_documents):
     searchable = search_documents(seed_documents)
     layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16, top_papers=3, tops_min_papers=20)
     files = sharded_search_files(serialized_index(searchable), searchable, "search", layout)
-    lists = every_list(files)
+    manifest = manifest_of(files)
     with_tops = 0
-    for entry in lists:
+    for prefix, key, entry in every_keyed_list(files):
+        number = tops_file_named(manifest, prefix, key)
         if isinstance(entry, list) or entry["papers"] < 20:  # few papers: each paper's own file serves
-            assert isinstance(entry, list) or "tops" not in entry
+            assert number is None, key
             continue
         with_tops += 1
         impacts = impacts_of(entry["head"])  # the head holds the highest impacts
         highest = sorted(impacts, key=lambda paper: (-impacts[paper], paper))[:3]
-        rows = json.loads(files[f"search/tops/{entry['tops']}.json"])
+        rows = json.loads(files[f"search/tops/{number}.json"])
         assert [paper for paper, _ in rows] == highest
         for paper, data in rows:  # what a result shows, exactly as the paper's own file has it
             assert [data] == json.loads(files[f"search/docs/{paper}.json"])
     tops_files = [json.loads(data) for name, data in files.items() if name.startswith("search/tops/")]
     distinct = {tuple(paper for paper, _ in rows) for rows in tops_files}
     assert with_tops > 100 and len(distinct) == len(tops_files) < with_tops  # lists that agree share a file
+    # sharded.js finds the keys by binary search: each list in the index's own order.
+    for keys in (manifest["tops"]["terms"], manifest["tops"]["prefixes"]):
+        assert keys == sorted(keys, key=lambda key: key.encode("utf-16-be", "surrogatepass"))
 
 
 @pytest.mark.parametrize("min_papers", [0, 464])
@@ -222,13 +245,15 @@ def test_a_common_lists_heads_file_has_the_vectors_of_its_head_papers(seed_docum
     layout = ShardLayout(head_papers=4, tier_growth=2, max_tier_papers=16, top_papers=3, tops_min_papers=20,
                          head_vectors_min_papers=min_papers)
     files = sharded_search_files(serialized_index(searchable), searchable, "search", layout)
-    lists = every_list(files)
-    with_tops = [entry for entry in lists if isinstance(entry, dict) and "tops" in entry]
+    manifest = manifest_of(files)
+    with_tops = [entry for prefix, key, entry in every_keyed_list(files)
+                 if tops_file_named(manifest, prefix, key) is not None]
     heads_files = [name for name in files if name.startswith("search/heads/")]
     if min_papers > len(searchable):
         assert with_tops and not heads_files and not any("heads" in entry for entry in with_tops)
         return
-    assert all("heads" in entry for entry in lists if isinstance(entry, dict) and "tops" in entry)
+    assert all("heads" in entry for entry in with_tops)
+    assert not any("heads" in entry for entry in every_list(files) if isinstance(entry, dict) and entry not in with_tops)
     for entry in with_tops:
         rows = json.loads(files[f"search/heads/{entry['heads']}.json"])
         assert [paper for paper, _ in rows] == sorted(papers_of(entry["head"]))

@@ -53,7 +53,8 @@
     this.slots = new Int32Array(this.paperCount).fill(-1);
     this.termLists = {}; // file number -> sorted terms
     this.docFiles = {}; // file number -> result data of its papers
-    this.topsFiles = {}; // common term or prefix list -> the file of its top papers' result data
+    // key number (see topsFileOf) -> the file of the list whose best papers its list shares
+    this.sharedTops = new Map(manifest.tops ? manifest.tops.shared : []);
     this.headFiles = {}; // common term or prefix list -> {file: of its head papers' vectors, papers: a Set of them}
     this.resultData = new Map(); // paper -> its result data, from tops files
     this.topsLoading = new Set(); // tops files on their way: result data waits for them
@@ -90,7 +91,6 @@
     var self = this;
     if (!Array.isArray(entry)) {
       self.tiers[key] = { rest: entry.tiers, papers: entry.papers, loaded: 0 };
-      if (entry.tops !== undefined) self.topsFiles[key] = entry.tops;
       var heads = entry.heads;
       entry = entry.head;
     }
@@ -130,7 +130,15 @@
         return at < items.length ? items[at] : look(number + 1);
       });
     }
-    return look(Math.max(0, fileFor(firsts, text)));
+    var number = Math.max(0, fileFor(firsts, text));
+    // The next file starts with TEXT: the answer is its first item unless this file has one
+    // (TEXT sorts into its very end), and that item's own data is in it: fetched alongside.
+    if (number + 1 < firsts.length && firsts[number + 1].lastIndexOf(text, 0) === 0) {
+      (kind === "prefixes" ? self.loadPrefixes(number + 1) : self.loadPostings(number + 1)).catch(function () {
+        /* look() reports it if it needs the file */
+      });
+    }
+    return look(number);
   };
 
   function lowerBound(sorted, text) {
@@ -367,7 +375,7 @@
     var self = this;
     var plain = Boolean(top) && self.isPlain(query);
     var plans = self.plans(query, plain && !wordByWord);
-    return Promise.all(self.firstLoads(plans))
+    return Promise.all(self.firstLoads(plans, plain))
       .then(function () {
         return Promise.all(plans.filter(function (plan) { return plan.prefix !== null; }).map(function (plan) {
           return self.resolvePrefix(plan);
@@ -426,17 +434,21 @@
     });
   };
 
-  // The files PLANS need before anything else, as they are being fetched.
-  ShardedIndex.prototype.firstLoads = function (plans) {
+  // The files PLANS need before anything else, as they are being fetched; with TOPS (ranking
+  // the best few of one word), the tops files of its lists come alongside (see loadTops).
+  ShardedIndex.prototype.firstLoads = function (plans, tops) {
     var self = this;
     var loads = [];
     var termFiles = {};
     var postingFiles = {};
+    var withTops = tops && isOneWord(plans);
     plans.forEach(function (plan) {
       if (plan.prefix !== null) {
         loads.push(self.loadPrefixes(Math.max(0, fileFor(self.manifest.prefixes.files, plan.prefix))));
+        if (withTops) self.loadTops(self.topsListStarting(plan.prefix));
         return;
       }
+      if (withTops) plan.terms.forEach(function (term) { self.loadTops(term); });
       plan.terms.forEach(function (term) {
         if (needsTermList(plan.clause, term)) {
           self.termFilesFor(fixedPrefix(plan.clause, term)).forEach(function (n) { termFiles[n] = true; });
@@ -454,7 +466,8 @@
   // Starts fetching what QUERY (given TOP, as query() would take it) needs first, for a caller
   // that must look something up before it can run the query; a failure is reported by query().
   ShardedIndex.prototype.preload = function (query, top) {
-    this.firstLoads(this.plans(query, Boolean(top) && this.isPlain(query))).forEach(function (loading) {
+    var plain = Boolean(top) && this.isPlain(query);
+    this.firstLoads(this.plans(query, plain), plain).forEach(function (loading) {
       loading.catch(function () {});
     });
   };
@@ -567,11 +580,8 @@
     });
     var magnitude = Math.sqrt(self.squaredMagnitude(exactTerms, ranges));
     var terms = Array.from(vector.keys());
-    // One word's best few are mostly its own lists' tops (the word and, while typed, its prefix);
-    // several words' best few seldom are: their tops cost 8% more bytes for 5% fewer requests.
-    var words = {};
-    plans.forEach(function (plan) { words[plan.clause.term.replace(/\*$/, "")] = true; });
-    if (Object.keys(words).length === 1) terms.forEach(function (term) { self.loadTops(term); });
+    // Mostly asked for already, with the first files: a prefix expanded word by word was not.
+    if (isOneWord(plans)) terms.forEach(function (term) { self.loadTops(term); });
     var factors = terms.map(function (term) { return (magnitude ? vector.get(term) / magnitude : 0) / self.scale; });
     var pairs = [];
     terms.forEach(function (term) {
@@ -1193,11 +1203,47 @@
     return found;
   }
 
-  // Fetches, alongside the first round, the result data of the papers where TERM weighs most:
-  // one request for what would otherwise take one a paper.
+  // One word's best few are mostly its own lists' tops (the word and, while typed, its prefix);
+  // several words' best few seldom are: their tops cost 8% more bytes for 5% fewer requests.
+  function isOneWord(plans) {
+    var words = {};
+    plans.forEach(function (plan) { words[plan.clause.term.replace(/\*$/, "")] = true; });
+    return Object.keys(words).length === 1;
+  }
+
+  // The number of TERM's tops file (a prefix list's key is PREFIX_LIST + its key), if it has one:
+  // the manifest lists the keys of the lists with one, terms first, then prefix keys, and key
+  // number i has file i unless its best papers are an earlier list's ("shared").
+  ShardedIndex.prototype.topsFileOf = function (term) {
+    var tops = this.manifest.tops;
+    if (!tops || term === null) return undefined;
+    var prefix = term.charAt(0) === PREFIX_LIST;
+    var keys = prefix ? tops.prefixes : tops.terms;
+    var key = prefix ? term.slice(1) : term;
+    var at = lowerBound(keys, key);
+    if (keys[at] !== key) return undefined;
+    var number = (prefix ? tops.terms.length : 0) + at;
+    return this.sharedTops.has(number) ? this.sharedTops.get(number) : number;
+  };
+
+  // The list P* reads (see resolvePrefix), if it has a tops file, else null. Every list in P*
+  // has at most the papers of that list, and a list has a tops file when it is in enough papers:
+  // so it is the first prefix key with one at or after P, if that starts with P, and if none
+  // does, the first term with one that starts with P (then the only term that does).
+  ShardedIndex.prototype.topsListStarting = function (prefix) {
+    var tops = this.manifest.tops;
+    if (!tops) return null;
+    var key = tops.prefixes[lowerBound(tops.prefixes, prefix)];
+    if (key !== undefined && key.lastIndexOf(prefix, 0) === 0) return PREFIX_LIST + key;
+    var term = tops.terms[lowerBound(tops.terms, prefix)];
+    return term !== undefined && term.lastIndexOf(prefix, 0) === 0 ? term : null;
+  };
+
+  // Fetches, with the first files, the result data of the papers where TERM weighs most: one
+  // request for what would otherwise take one a paper.
   ShardedIndex.prototype.loadTops = function (term) {
     var self = this;
-    var number = self.topsFiles[term];
+    var number = self.topsFileOf(term);
     if (number === undefined || self.loaded.tops[number]) return;
     var loading = self.load("tops", number, function (rows) {
       rows.forEach(function (row) { self.resultData.set(row[0], row[1]); });
