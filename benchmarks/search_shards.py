@@ -1,7 +1,7 @@
 """Benchmark search as a reader meets it: bytes downloaded per query and answer times, in chromium.
 
-Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH] [--http1]
-       python3 benchmarks/search_shards.py --site SITE_DIR [--pagefind PATH] [--http1]
+Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH] [--http1] [--rtt MS]
+       python3 benchmarks/search_shards.py --site SITE_DIR [--pagefind PATH] [--http1] [--rtt MS]
 
 Needs Debian's chromium, nginx and openssl (`apt-get install -y chromium nginx openssl`) and Playwright.
 
@@ -28,6 +28,10 @@ With --pagefind (the `pagefind` command, e.g. from `pip install 'pagefind[bin]'`
 throw-away venv) it indexes the same paper pages with Pagefind and measures its JS API the
 same way: one search per typed prefix (or the pasted query), then the data of the 8 results
 a dropdown would show.
+
+With --rtt MS chromium delays every response by MS milliseconds (DevTools network emulation), as
+a reader's round trip to GitHub Pages does: on loopback a round of requests costs about what its
+requests cost, and a change that saves rounds shows only here.
 
 With --site it measures a site already built (for instance by an earlier run with --keep)
 instead of generating and building one.
@@ -204,11 +208,22 @@ def heap_mb(page) -> float:
     return metrics.get("JSHeapUsedSize", 0) / 1e6
 
 
-def sitegen_typed(browser, url: str, query: str) -> dict:
+def open_page(browser, url: str, rtt_ms: float):
+    """(context, its network log, a page at URL) in a fresh context, every response RTT_MS late."""
     context = browser.new_context(ignore_https_errors=True)
     log = NetworkLog(context)
     page = context.new_page()
+    if rtt_ms:
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": rtt_ms, "downloadThroughput": -1, "uploadThroughput": -1})
     page.goto(url)
+    return context, log, page
+
+
+def sitegen_typed(browser, url: str, query: str, rtt_ms: float = 0) -> dict:
+    context, log, page = open_page(browser, url, rtt_ms)
     page.evaluate(RECORDER)
     page.keyboard.press("/")
     page.keyboard.type(query, delay=KEY_DELAY_MS)
@@ -238,11 +253,8 @@ def sitegen_typed(browser, url: str, query: str) -> dict:
     return result
 
 
-def sitegen_pasted(browser, url: str, query: str) -> dict:
-    context = browser.new_context(ignore_https_errors=True)
-    log = NetworkLog(context)
-    page = context.new_page()
-    page.goto(url)
+def sitegen_pasted(browser, url: str, query: str, rtt_ms: float = 0) -> dict:
+    context, log, page = open_page(browser, url, rtt_ms)
     started = time.perf_counter()
     page.fill("#search-q", query)
     page.wait_for_selector(f"#search-q-results[data-query='{query}']", state="attached", timeout=120_000)
@@ -270,11 +282,8 @@ PAGEFIND_RUN = """async ([root, prefixes, shown]) => {
 }"""
 
 
-def pagefind_run(browser, url: str, query: str, typed: bool) -> dict:
-    context = browser.new_context(ignore_https_errors=True)
-    log = NetworkLog(context)
-    page = context.new_page()
-    page.goto(url)
+def pagefind_run(browser, url: str, query: str, typed: bool, rtt_ms: float = 0) -> dict:
+    context, log, page = open_page(browser, url, rtt_ms)
     prefixes = [query[:end] for end in range(2, len(query) + 1)] if typed else [query]
     times, count = page.evaluate(PAGEFIND_RUN, [url, prefixes, DROPDOWN_RESULTS])
     size, requests = log.search_bytes()
@@ -305,7 +314,7 @@ def build_size(size: int, work: Path) -> Path:
     return result.out_dir
 
 
-def run_site(site: Path, pagefind: str | None, browser, serve) -> None:
+def run_site(site: Path, pagefind: str | None, browser, serve, rtt_ms: float = 0) -> None:
     size = json.loads((site / "search" / "manifest.json").read_text(encoding="utf-8"))["papers"]
     search_files = list((site / "search").rglob("*.json"))
     raw = sum(path.stat().st_size for path in search_files)
@@ -325,15 +334,15 @@ def run_site(site: Path, pagefind: str | None, browser, serve) -> None:
               "| pasted: bytes (requests) | pasted ms | JS heap MB |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         for query in QUERIES:
-            typed = sitegen_typed(browser, url, query)
-            pasted = sitegen_pasted(browser, url, query)
+            typed = sitegen_typed(browser, url, query, rtt_ms)
+            pasted = sitegen_pasted(browser, url, query, rtt_ms)
             strokes = typed["keystroke_ms"] or [float("nan")]
             print(f"| {query} | sitegen | {kb(typed['bytes'])} ({typed['requests']}) | {typed['first_ms']:.0f} | "
                   f"{spread(strokes)} | {kb(pasted['bytes'])} "
                   f"({pasted['requests']}) | {pasted['ms']:.0f} | {typed['heap_mb']:.0f} |", flush=True)
             if pagefind:
-                typed = pagefind_run(browser, url, query, typed=True)
-                pasted = pagefind_run(browser, url, query, typed=False)
+                typed = pagefind_run(browser, url, query, typed=True, rtt_ms=rtt_ms)
+                pasted = pagefind_run(browser, url, query, typed=False, rtt_ms=rtt_ms)
                 later = typed["times"][1:] or [float("nan")]
                 print(f"| {query} | Pagefind | {kb(typed['bytes'])} ({typed['requests']}) | "
                       f"{typed['times'][0]:.0f} | {spread(later)} | "
@@ -351,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="measure this built site instead of building archives")
     parser.add_argument("--http1", action="store_true",
                         help="serve over HTTP/1.1 (6 connections a host) instead of HTTP/2 as GitHub Pages does")
+    parser.add_argument("--rtt", type=float, default=0, metavar="MS",
+                        help="delay every response by MS milliseconds, as a reader's round trip does")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -359,11 +370,12 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             serve = serve_http1 if args.http1 else serve_http2
-            print(f"Served over {'HTTP/1.1' if args.http1 else 'HTTP/2 (TLS)'}")
+            print(f"Served over {'HTTP/1.1' if args.http1 else 'HTTP/2 (TLS)'}"
+                  + (f", every response {args.rtt:g} ms late" if args.rtt else ""))
             if args.site:
-                run_site(args.site, args.pagefind, browser, serve)
+                run_site(args.site, args.pagefind, browser, serve, args.rtt)
             for size in [] if args.site else [int(s) for s in args.sizes.split(",") if s.strip()]:
-                run_site(build_size(size, work), args.pagefind, browser, serve)
+                run_site(build_size(size, work), args.pagefind, browser, serve, args.rtt)
             browser.close()
     finally:
         if not args.keep:
