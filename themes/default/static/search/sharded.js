@@ -864,10 +864,10 @@
     // settle the rivals too (pasted queries at 100,000 papers fetched 127 vectors in their first
     // round, then the tiers made all but one moot).
     if (opponents && state.unseen <= lower[best[best.length - 1]] && opponents <= MAX_RIVAL_VECTORS &&
-        opponents * VECTOR_COSTS < self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
+        opponents * VECTOR_COSTS < self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, false))) {
       rivalVectors(); // they cost less than the tiers that would settle them
     } else {
-      wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, MAX_TIERS_A_ROUND) : [];
+      wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, true) : [];
       // Only papers a prefix list leaves out could lower the rivals' bounds: settle the likeliest
       // by their vectors instead, many in one round (each round waits for the network).
       if (!wanted.length) rivalVectors();
@@ -883,16 +883,21 @@
     return tiers.rest[tiers.loaded][2] !== NOT_STORED;
   };
 
-  // The tiers to fetch now ([{term, count}] of the UNFINISHED terms), chosen greedily by how much
-  // each lowers the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per
-  // paper fetched, until none would be above it if the papers were not in those tiers. A term
-  // may give several tiers at once: each round waits for the network, and two common words may need
-  // many tiers before their best few settle. Typed queries (benchmarks/search_requests.js): four
-  // a round instead of two took 11% fewer rounds for 8% more bytes at 100,000 papers (3% fewer
-  // rounds, 4% fewer requests, 4% more bytes at 10,000), and a reader 30 ms from the server
-  // waited p90 118 ms instead of 143, p95 178 instead of 302 (benchmarks/search_shards.py --rtt 30).
+  // The tiers ([{term, count}] of the UNFINISHED terms) chosen greedily by how much each lowers
+  // the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per paper
+  // fetched, until none would be above it if the papers were not in those tiers: with ONE_ROUND,
+  // what to fetch now, else all that settling them would take (to price it against vectors).
+  // A term may give several tiers a round: each round waits for the network, and two common
+  // words may need many tiers before their best few settle. Typed queries
+  // (benchmarks/search_requests.js): four a round instead of two took 11% fewer rounds for 8% more
+  // bytes at 100,000 papers, and a reader 30 ms from the server waited p90 118 ms instead of 143,
+  // p95 178 instead of 302 (benchmarks/search_shards.py --rtt 30). Beyond its first tier, a word
+  // gives a round at most a third of the archive's papers: in a small archive its last tiers are
+  // a large part of it, and bytes are what a typed query at 10,000 papers has least of (150 KB):
+  // "graph neural networks" read 84 KB instead of 96 there, for 3 more rounds over 14 queries.
   var MAX_TIERS_A_ROUND = 4;
-  ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, depthLimit) {
+  var MAX_SHARE_A_ROUND = 1 / 3;
+  ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, oneRound) {
     var self = this;
     var width = unfinished.length;
     var column = {}; // term number -> its place in UNFINISHED
@@ -904,10 +909,16 @@
     function cut(j) { // how much the next chosen tier of unfinished[j] lowers a bound
       return factors[unfinished[j]] * (boundAt(j, depth[j]) - boundAt(j, depth[j] + 1));
     }
-    function available(j) { // prefix lists' left-out papers are never chosen here
+    var papers = new Int32Array(width); // papers of the tiers chosen so far, per term
+    function nextTier(j) { // [highest impact, papers, file] of the first tier of unfinished[j] not chosen
       var tiers = self.tiers[terms[unfinished[j]]];
-      return depth[j] < depthLimit && tiers.loaded + depth[j] < tiers.rest.length &&
-        tiers.rest[tiers.loaded + depth[j]][2] !== NOT_STORED;
+      return tiers.rest[tiers.loaded + depth[j]];
+    }
+    function available(j) { // prefix lists' left-out papers are never chosen here
+      var next = nextTier(j);
+      if (next === undefined || next[2] === NOT_STORED) return false;
+      return !oneRound || depth[j] === 0 ||
+        (depth[j] < MAX_TIERS_A_ROUND && papers[j] + next[1] <= self.paperCount * MAX_SHARE_A_ROUND);
     }
     function floor(t) { // the highest impact of term T left once all its stored tiers are in
       var tiers = self.tiers[terms[t]];
@@ -941,8 +952,7 @@
         for (var i = 0; i < open.length; i++) {
           if (excess[i] > 0 && misses[i * width + j]) gain += Math.min(excess[i], lowers);
         }
-        var tiers = self.tiers[terms[unfinished[j]]];
-        gain /= tiers.rest[tiers.loaded + depth[j]][1];
+        gain /= nextTier(j)[1];
         if (gain > bestGain) {
           best = j;
           bestGain = gain;
@@ -958,6 +968,7 @@
         break;
       }
       var lowered = cut(best);
+      papers[best] += nextTier(best)[1];
       depth[best] += 1;
       var settled = true;
       for (var o = 0; o < open.length; o++) {
