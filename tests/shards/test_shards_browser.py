@@ -372,6 +372,35 @@ def test_a_common_words_tops_file_comes_with_its_first_files(open_page, sharded_
     assert any(name.startswith(("postings/", "prefixes/")) for name in first), answer["rounds"]
 
 
+def test_a_prefix_whose_only_word_starts_the_next_posting_file_costs_one_round_of_postings(open_page, sharded_site):
+    # P* with one word W: its posting file is the one P sorts into, or the next one when W starts
+    # that file; the manifest's first words tell which, so both are asked for at once.
+    url, out, _ = sharded_site
+    search = out / "search-small"
+    manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
+    firsts = manifest["postings"]
+    terms = [term for number in range(len(firsts))
+             for term in json.loads((search / "postings" / f"{number}.json").read_text(encoding="utf-8"))["terms"]]
+    chosen = None
+    for number in range(len(firsts) - 1):
+        word = firsts[number + 1]
+        for length in range(3, len(word)):
+            prefix = word[:length]
+            if sum(term.startswith(prefix) for term in terms) == 1 and terms[terms.index(word) - 1] < prefix:
+                chosen = number, prefix
+                break
+        if chosen:
+            break
+    assert chosen, "the fixture has no such word: pick another layout"
+    number, prefix = chosen
+    page = open_search_page(open_page, url, "diffusion")
+    answer = page.evaluate(ROUNDS, [url + "search-small/manifest.json", prefix + "*", 8])
+    assert answer["hits"] > 0
+    posting_rounds = [index for index, names in enumerate(answer["rounds"])
+                      for name in names if name in (f"postings/{number}.json", f"postings/{number + 1}.json")]
+    assert len(posting_rounds) == 2 and len(set(posting_rounds)) == 1, answer["rounds"]
+
+
 def test_header_box_ranks_a_common_word_without_its_tiers(open_page, sharded_site):
     url, out, index = sharded_site
     manifest = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))
