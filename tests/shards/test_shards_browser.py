@@ -162,6 +162,23 @@ def test_browser_top_k_while_typing_reads_prefix_lists_and_is_lunrs_top_k(open_p
     assert any("/search-small/prefixes/" in request for request in page.requests[before:])
 
 
+@pytest.mark.parametrize("k", [8, 30])
+def test_browser_top_k_keystroke_by_keystroke_is_lunrs_top_k(open_page, sharded_site, k):
+    # Typed letter by letter into one index, as the header box does: each word's list is bounded
+    # by the lists of the letters before it, which earlier keystrokes loaded.
+    url, _, index = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    typed = [query[:end] for query in ("video generation", "graph neural networks", "language models",
+                                       "generative adversarial", "reinforcement learning")
+             for end in range(3, len(query) + 1)
+             if query[end - 1] != " " and len(query[:end].split()[-1]) >= 3]
+    answers = page.evaluate(RUN_TOP, [url + "search-small/manifest.json", typed, k, True])
+    for text in typed:
+        answer = answers[text]
+        assert_same_top(lunr_results(index, text, typed_prefix=True),
+                        TopHits([tuple(hit) for hit in answer["hits"]], answer["total"], answer["complete"]), k)
+
+
 # How many result data files each query fetched before its best K were settled.
 DOCS_WHILE_RANKING = """async ([shardedManifestUrl, queries, k]) => {
   const lunr = window.lunr;
