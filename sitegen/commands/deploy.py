@@ -9,6 +9,7 @@ from pathlib import Path
 from ..build import build
 from ..config import load_config
 from ..deploy import DeployOptions, deploy_site
+from ..deploy.deploy_site import GITHUB_PAGES_MAX_BYTES
 from ..errors import SitegenError
 
 
@@ -29,6 +30,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--base-url", metavar="URL",
         help="public URL of the site (default: base_url in sitegen.toml, else derived from a GitHub remote)",
     )
+    parser.add_argument(
+        "--no-size-limit", dest="size_limit", action="store_false",
+        help="publish a site larger than GitHub Pages' 1 GB (refused by default: GitHub would not serve it)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -38,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         raise SitegenError("deploy", None, f"project folder {args.project} does not exist")
     config = load_config(project)
     options = DeployOptions(
-        remote=args.remote, branch=args.branch, message=args.message, push=args.push, base_url=args.base_url
+        remote=args.remote, branch=args.branch, message=args.message, push=args.push, base_url=args.base_url,
+        max_site_bytes=GITHUB_PAGES_MAX_BYTES if args.size_limit else None,
     )
 
     def build_site(out_dir: Path, base_url: str, commit_time: int | None) -> None:

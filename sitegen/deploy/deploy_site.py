@@ -28,6 +28,11 @@ from .publish import (
 # commit publishes the same bytes.
 BuildSite = Callable[[Path, str, "int | None"], object]
 
+# GitHub publishes a Pages site of at most 1 GB (docs.github.com: "GitHub Pages limits"); a larger
+# one fails to deploy, and once committed it stays in the branch's history for good.
+GITHUB_PAGES_MAX_BYTES = 1 << 30
+GITHUB_PAGES_LIMITS = "https://docs.github.com/en/pages/getting-started-with-github-pages/github-pages-limits"
+
 
 @dataclass(frozen=True)
 class DeployOptions:
@@ -36,6 +41,7 @@ class DeployOptions:
     message: str | None = None
     push: bool = True
     base_url: str | None = None  # --base-url; None = configured or derived
+    max_site_bytes: int | None = GITHUB_PAGES_MAX_BYTES  # None: publish whatever the size
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ def deploy_site(
         build_site(site_dir, base_url.url, source.commit_time)
         if not (site_dir / "index.html").is_file():
             raise SitegenError(STAGE, None, "the build produced no index.html; refusing to publish an incomplete site")
+        if options.max_site_bytes is not None:
+            refuse_oversized(site_dir, options.max_site_bytes)
         message = commit_message(source, __version__, options.message)
         commit = commit_site(
             git, site_dir, branch=options.branch, remote=options.remote, message=message, cname=config.cname
@@ -85,3 +93,28 @@ def deploy_site(
     else:
         say(f"not pushed (--no-push); publish later with `git push {options.remote} {options.branch}`")
     return DeployReport(base_url, source, commit, pushed=options.push)
+
+
+def site_size(folder: Path) -> tuple[int, int]:
+    """(bytes, files) of everything under FOLDER."""
+    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file()]
+    return sum(sizes), len(sizes)
+
+
+def refuse_oversized(site_dir: Path, limit: int) -> None:
+    """Stops the deploy, before anything is committed, when the site in SITE_DIR exceeds LIMIT bytes."""
+    size, files = site_size(site_dir)
+    if size > limit:
+        raise SitegenError(
+            STAGE, None,
+            f"the built site is {readable_size(size)} in {files:,} files, and GitHub Pages publishes sites of at "
+            f"most {readable_size(limit)} ({GITHUB_PAGES_LIMITS}); nothing was committed. Serve it from another "
+            "static host, or pass --no-size-limit to commit it anyway (for a host that has no such limit)",
+        )
+
+
+def readable_size(size: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"

@@ -110,3 +110,15 @@ def test_the_feed_is_dated_by_the_source_commit(sandbox: Sandbox, monkeypatch: p
     # Deploying the same commit again publishes the same bytes: no new commit.
     assert deploy(sandbox, "--base-url", "https://example.org/tiny/") == 0
     assert len(sandbox.remote_log()) == 1
+
+
+def test_a_site_over_the_size_limit_needs_no_size_limit(sandbox: Sandbox, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch):
+    # GitHub Pages' 1 GB, made small enough for the tiny project to pass it.
+    monkeypatch.setattr("sitegen.commands.deploy.GITHUB_PAGES_MAX_BYTES", 1000)
+    assert deploy(sandbox) == 1
+    err = capsys.readouterr().err
+    assert "error (deploy): the built site is" in err and "at most 1000 bytes" in err and "--no-size-limit" in err
+    assert git(sandbox.remote, "branch", "--list", "gh-pages") == ""
+    assert deploy(sandbox, "--no-size-limit") == 0
+    assert "index.html" in sandbox.remote_files()

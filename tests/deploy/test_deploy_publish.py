@@ -163,6 +163,17 @@ def test_build_without_index_page_is_refused(sandbox: Sandbox):
     assert git(sandbox.work, "branch", "--list", "gh-pages") == ""
 
 
+def test_a_site_larger_than_github_pages_serves_is_refused_before_any_commit(sandbox: Sandbox):
+    size = sum(len(text.encode()) for text in SITE.values())
+    with pytest.raises(SitegenError, match=rf"built site is {size} bytes in 3 files.*at most {size - 1} bytes"
+                                           r".*nothing was committed.*--no-size-limit"):
+        deploy(sandbox, max_site_bytes=size - 1)
+    assert git(sandbox.work, "branch", "--list", "gh-pages") == ""
+    assert git(sandbox.remote, "branch", "--list", "gh-pages") == ""
+    assert deploy(sandbox, max_site_bytes=size).commit.created  # at the limit is fine
+    assert deploy(sandbox, pages={**SITE, "big.bin": "x" * 100}, max_site_bytes=None).commit.created
+
+
 def test_not_a_git_repository(git_sandbox: Path):
     project = git_sandbox / "plain"
     project.mkdir()
