@@ -445,7 +445,8 @@
     plans.forEach(function (plan) {
       if (plan.prefix !== null) {
         loads.push(self.loadPrefixes(Math.max(0, fileFor(self.manifest.prefixes.files, plan.prefix))));
-        if (withTops) self.loadTops(self.topsListStarting(plan.prefix));
+        var list = withTops ? self.topsListStarting(plan.prefix) : null;
+        if (list !== null) self.loadTops(list);
         return;
       }
       if (withTops) plan.terms.forEach(function (term) { self.loadTops(term); });
@@ -1241,7 +1242,7 @@
   // number i has file i unless its best papers are an earlier list's ("shared").
   ShardedIndex.prototype.topsFileOf = function (term) {
     var tops = this.manifest.tops;
-    if (!tops || term === null) return undefined;
+    if (!tops) return undefined;
     var prefix = term.charAt(0) === PREFIX_LIST;
     var keys = prefix ? tops.prefixes : tops.terms;
     var key = prefix ? term.slice(1) : term;
