@@ -6,7 +6,8 @@
 //
 // Runs the site's own static/search/sharded.js in node with the theme's lunr.js, answering every
 // fetch at once from SITE_DIR/search/, as search.js would call it: each keystroke's text (the last
-// word completed as a prefix from its third letter), its best 8, then their result data. Counts are
+// word completed as a prefix from its third letter), its best 8, then their result data, then its
+// look-ahead for the likeliest next letter (counted apart: no one waits for it). Counts are
 // exact and repeatable; CPU is node's, noisy, and includes JIT warm-up; benchmarks/search_shards.py
 // measures the same typing in chromium. A fresh index per query, as a fresh page would have.
 "use strict";
@@ -113,6 +114,27 @@ function search(index, typedText, top) {
   });
 }
 
+// search.js's look-ahead once a keystroke is answered: the text with the letter the index finds
+// likeliest next, searched and its results' data fetched while the reader pauses. Resolves to that
+// text, or null when no letter is likely enough.
+function lookAhead(index, typedText, top) {
+  const started = /^(.*\S\s+)[a-z0-9]$/i.exec(typedText);
+  const text = started ? started[1] : typedText;
+  const query = new lunr.Query(manifest.fields);
+  new lunr.QueryParser(text, query).parse();
+  const last = query.clauses[query.clauses.length - 1];
+  if (/\s$/.test(text) || !last || last.term.length < MIN_PREFIX_LENGTH - 1 || last.term.indexOf("*") !== -1 ||
+      last.editDistance || last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
+      (last.term.length >= MIN_PREFIX_LENGTH && !lunr.stopWordFilter(new lunr.Token(last.term)))) {
+    return Promise.resolve(null);
+  }
+  const letter = index.likelyNextLetter(last.term);
+  if (letter === null) return Promise.resolve(null);
+  return search(index, text + letter, top)
+    .then((hits) => index.documents(hits.slice(0, top).map((hit) => hit.ref)))
+    .then(() => text + letter);
+}
+
 function percentile(sorted, share) {
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
 }
@@ -133,11 +155,21 @@ function percentile(sorted, share) {
       counts.cpu = (spent.user + spent.system) / 1000 - counts.overhead;
       keystrokes.push(counts);
       queryBytes += counts.bytes;
+      // Its requests are counted apart: the reader waits for none of them.
+      const ahead = { rounds: 0, requests: 0, bytes: 0, overhead: 0, kinds: {} };
+      const guessed = await drive(lookAhead(index, typed, SHOWN), ahead);
+      counts.aheadRequests = ahead.requests;
+      counts.aheadBytes = ahead.bytes;
+      queryBytes += ahead.bytes;
       if (!quiet) {
         const kinds = Object.entries(counts.kinds).map(([kind, n]) => `${kind} ${n}`).join(", ");
         console.log(`${JSON.stringify(typed).padEnd(32)} rounds ${String(counts.rounds).padStart(2)}  requests ` +
           `${String(counts.requests).padStart(3)}  ${(counts.bytes / 1024).toFixed(1).padStart(6)} KB  CPU ` +
           `${counts.cpu.toFixed(0).padStart(4)} ms  ${kinds}`);
+        if (guessed !== null) {
+          console.log(`    then ahead for ${JSON.stringify(guessed)}: ${ahead.requests} requests, ` +
+            `${(ahead.bytes / 1024).toFixed(1)} KB`);
+        }
       }
     }
     console.log(`${text}: ${(queryBytes / 1024).toFixed(0)} KB typed`);
@@ -146,7 +178,8 @@ function percentile(sorted, share) {
   const requests = keystrokes.map((counts) => counts.requests).sort((a, b) => a - b);
   const rounds = keystrokes.map((counts) => counts.rounds).sort((a, b) => a - b);
   console.log(`${queries.length} queries, ${keystrokes.length} keystrokes: ${sum("rounds")} rounds, ` +
-    `${sum("requests")} requests, ${(sum("bytes") / 1024).toFixed(0)} KB gzip, ${sum("cpu").toFixed(0)} ms CPU`);
+    `${sum("requests")} requests, ${(sum("bytes") / 1024).toFixed(0)} KB gzip, ${sum("cpu").toFixed(0)} ms CPU; ` +
+    `looking ahead: ${sum("aheadRequests")} requests, ${(sum("aheadBytes") / 1024).toFixed(0)} KB gzip`);
   console.log(`requests a keystroke: median ${percentile(requests, 0.5)}, p90 ${percentile(requests, 0.9)}, ` +
     `max ${requests[requests.length - 1]}; rounds a keystroke: median ${percentile(rounds, 0.5)}, ` +
     `p90 ${percentile(rounds, 0.9)}, max ${rounds[rounds.length - 1]}`);

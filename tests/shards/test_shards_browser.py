@@ -6,6 +6,7 @@ import json
 import math
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -540,3 +541,47 @@ def test_highlights_from_shards_land_on_the_word_after_wide_and_changing_charact
         assert result.locator(".search-result-title").inner_text() == ASTRAL_TITLE
         assert result.locator(".search-result-title mark").all_inner_texts() == ["rocket", "science"]
         assert result.locator(".search-result-snippet mark").all_inner_texts() == ["rockets", "rockets"]
+
+
+def likely_next_letter(search: Path, word: str) -> str | None:
+    """The letter after WORD that starts terms in at least three fifths of the papers the next
+    letters start, from the built prefix files (what sharded.js judges by); else None."""
+    papers: dict[str, int] = {}
+    for name in sorted((search / "prefixes").glob("*.json")):
+        shard = json.loads(name.read_text(encoding="utf-8"))
+        for key, entry in zip(shard["keys"], shard["entries"]):
+            if key.startswith(word) and len(key) > len(word) and key[len(word)] not in papers:
+                papers[key[len(word)]] = entry["papers"] if isinstance(entry, dict) else len(entry[0][0])
+    if not papers:
+        return None
+    letter = max(sorted(papers), key=lambda each: papers[each])
+    return letter if papers[letter] >= 0.6 * sum(papers.values()) else None
+
+
+@pytest.mark.parametrize("text", ["graph net", "language mod", "gra", "lan"])
+def test_header_box_fetches_the_likeliest_next_keystroke_while_the_reader_pauses(open_page, sharded_site, text):
+    # A reader typing a common word mostly types its likeliest next letter: once the box has
+    # answered, the files that letter needs come during the pause, and its answer needs none.
+    url, out, _ = sharded_site
+    letter = likely_next_letter(out / "search", text.split()[-1])
+    assert letter, f"no letter after {text!r} is likely enough in the seed archive: pick another word"
+    page = type_in_header_box(open_page, url, text)
+    before = -1
+    while before != len(page.requests):  # the pause: until nothing more is asked for
+        before = len(page.requests)
+        page.wait_for_timeout(300)
+    page.evaluate("""(text) => {
+      const list = document.querySelector("#search-q-results");
+      window.__typed = performance.now();
+      new MutationObserver(() => {
+        if (list.getAttribute("data-query") === text && !window.__answered) window.__answered = performance.now();
+      }).observe(list, {attributes: true, attributeFilter: ["data-query"]});
+    }""", text + letter)
+    page.keyboard.type(letter)
+    page.wait_for_selector(f"#search-q-results[data-query='{text + letter}']", state="attached")
+    # What the answer waited for: the look-ahead for the letter after that comes after it.
+    fetched = page.evaluate("""() => performance.getEntriesByType("resource")
+      .filter((entry) => entry.startTime >= window.__typed && entry.startTime <= window.__answered)
+      .map((entry) => entry.name)""")
+    assert [name for name in fetched if "/search/" in name] == []
+    assert page.locator("#search-q-results [role=option]").count() > 0

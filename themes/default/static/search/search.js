@@ -122,6 +122,20 @@
         documents: function (refs) {
           return index.documents(refs);
         },
+        // Fetches what QUERYTEXT plus its likeliest next letter will need, results' data included,
+        // while the reader pauses between keys (see ShardedIndex.likelyNextLetter); SIGNAL, the
+        // next query's abort, stops it, and whatever it fetched serves that query if it needs it.
+        lookAhead: function (queryText, top, signal) {
+          var query = new lunr.Query(manifest.fields);
+          fillQuery(lunr, query, queryText);
+          var typed = typedWordClause(query);
+          var word = typed ? typedWord(typed) : wordOneLetterShort(lunr, query, queryText);
+          var letter = word === null ? null : index.likelyNextLetter(word);
+          if (letter === null) return Promise.resolve();
+          return this.search(queryText + letter, top, signal).then(function (hits) {
+            return index.documents(hits.slice(0, top).map(function (hit) { return hit.ref; }));
+          });
+        },
       };
     });
   }
@@ -475,8 +489,10 @@
     var loading = window.setTimeout(function () {
       if (generation === view.generation) view.setStatus("Loading the search index…");
     }, 200);
+    var engine = null;
     return view.loadEngine()
-      .then(function (engine) {
+      .then(function (loaded) {
+        engine = loaded;
         return engine.search(view.typing ? withoutLoneLastLetter(queryText) : queryText, view.top, signal);
       })
       .then(function (hits) {
@@ -489,6 +505,11 @@
           view.onResults(total, complete);
           view.setStatus(countText(total, query, complete));
           view.markAnswered(query);
+          if (view.typing && engine.lookAhead) {
+            engine.lookAhead(withoutLoneLastLetter(queryText), view.top, signal).catch(function () {
+              /* a guess: the next keystroke fetches what it needs itself */
+            });
+          }
         });
       })
       .catch(function (error) {

@@ -1278,6 +1278,36 @@
     loading.then(function () { self.topsLoading.delete(loading); });
   };
 
+  // The letter most likely to follow WORD, the word being typed, judged by how many papers have
+  // a term each next letter would start, as far as the prefix files already in tell; null unless
+  // one letter starts at least LIKELY_SHARE of those papers. search.js runs the query with that
+  // letter while the reader pauses, so that the next keystroke finds its files fetched. 14 typed
+  // queries (benchmarks/search_requests.js): at 100,000 papers 121 rounds instead of 220 for 8%
+  // more bytes; at 10,000 114 instead of 200 for 7% more. Half instead of three fifths: 3% fewer
+  // rounds for 2% more bytes, where 10,000 papers have little to spare (150 KB a query).
+  var LIKELY_SHARE = 0.6;
+  ShardedIndex.prototype.likelyNextLetter = function (word) {
+    var self = this;
+    var papers = {}; // next letter -> papers of the widest list it starts
+    var total = 0;
+    Object.keys(self.prefixKeys).forEach(function (number) {
+      var keys = self.prefixKeys[number];
+      for (var at = lowerBound(keys, word); at < keys.length && keys[at].lastIndexOf(word, 0) === 0; at++) {
+        var letter = keys[at].charAt(word.length);
+        // Sorted, so the first key a letter starts is its widest list.
+        if (!letter || papers[letter] !== undefined) continue;
+        var list = PREFIX_LIST + keys[at];
+        papers[letter] = self.tiers[list] ? self.tiers[list].papers : self.postings[list][0].docs.length;
+        total += papers[letter];
+      }
+    });
+    var best = null;
+    Object.keys(papers).sort().forEach(function (letter) {
+      if (best === null || papers[letter] > papers[best]) best = letter;
+    });
+    return best !== null && papers[best] >= LIKELY_SHARE * total ? best : null;
+  };
+
   // Fetches the result data files of REFS (document numbers) that no tops file has brought.
   ShardedIndex.prototype.loadDocs = function (refs) {
     var self = this;
