@@ -80,12 +80,18 @@ async function drive(promise, counts) {
 // other words (the start of the next word, left for its second letter), the last word completed
 // as a prefix from its third letter and backed off to the longest start an index term shares (at
 // least half the word).
-function search(index, typedText, top) {
+// The text the header box searches for TYPEDTEXT (a lone letter after other words left out), as
+// parsed by lunr, and its last clause.
+function parse(typedText) {
   const started = /^(.*\S\s+)[a-z0-9]$/i.exec(typedText);
   const text = started ? started[1] : typedText;
   const query = new lunr.Query(manifest.fields);
   new lunr.QueryParser(text, query).parse();
-  const last = query.clauses[query.clauses.length - 1];
+  return { text, query, last: query.clauses[query.clauses.length - 1] };
+}
+
+function search(index, typedText, top) {
+  const { text, query, last } = parse(typedText);
   if (last && !/\s$/.test(text) && last.presence === lunr.Query.presence.OPTIONAL && last.usePipeline &&
       !last.editDistance && last.term.indexOf("*") === -1 && last.term.length === MIN_PREFIX_LENGTH - 1) {
     index.preloadPrefixes(last.term); // the list the next letter will ask for
@@ -118,11 +124,7 @@ function search(index, typedText, top) {
 // likeliest next, searched and its results' data fetched while the reader pauses. Resolves to that
 // text, or null when no letter is likely enough.
 function lookAhead(index, typedText, top) {
-  const started = /^(.*\S\s+)[a-z0-9]$/i.exec(typedText);
-  const text = started ? started[1] : typedText;
-  const query = new lunr.Query(manifest.fields);
-  new lunr.QueryParser(text, query).parse();
-  const last = query.clauses[query.clauses.length - 1];
+  const { text, query, last } = parse(typedText);
   if (/\s$/.test(text) || !last || last.term.length < MIN_PREFIX_LENGTH - 1 || last.term.indexOf("*") !== -1 ||
       last.editDistance || last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
       (last.term.length >= MIN_PREFIX_LENGTH && !lunr.stopWordFilter(new lunr.Token(last.term)))) {
