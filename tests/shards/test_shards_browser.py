@@ -558,7 +558,7 @@ def likely_next_letter(search: Path, word: str) -> str | None:
     return letter if papers[letter] >= 0.6 * sum(papers.values()) else None
 
 
-@pytest.mark.parametrize("text", ["graph net", "language mod", "gra", "lan"])
+@pytest.mark.parametrize("text", ["graph net", "language mod", "gra", "lan", "mod"])
 def test_header_box_fetches_the_likeliest_next_keystroke_while_the_reader_pauses(open_page, sharded_site, text):
     # A reader typing a common word mostly types its likeliest next letter: once the box has
     # answered, the files that letter needs come during the pause, and its answer needs none.
@@ -573,9 +573,12 @@ def test_header_box_fetches_the_likeliest_next_keystroke_while_the_reader_pauses
     page.evaluate("""(text) => {
       const list = document.querySelector("#search-q-results");
       window.__typed = performance.now();
-      new MutationObserver(() => {
-        if (list.getAttribute("data-query") === text && !window.__answered) window.__answered = performance.now();
-      }).observe(list, {attributes: true, attributeFilter: ["data-query"]});
+      // When the box marks the answer, before the look-ahead that follows in the same task.
+      const mark = list.setAttribute.bind(list);
+      list.setAttribute = (name, value) => {
+        if (name === "data-query" && value === text && !window.__answered) window.__answered = performance.now();
+        mark(name, value);
+      };
     }""", text + letter)
     page.keyboard.type(letter)
     page.wait_for_selector(f"#search-q-results[data-query='{text + letter}']", state="attached")
@@ -583,5 +586,5 @@ def test_header_box_fetches_the_likeliest_next_keystroke_while_the_reader_pauses
     fetched = page.evaluate("""() => performance.getEntriesByType("resource")
       .filter((entry) => entry.startTime >= window.__typed && entry.startTime <= window.__answered)
       .map((entry) => entry.name)""")
-    assert [name for name in fetched if "/search/" in name] == []
+    assert [name.split("/search/")[-1] for name in fetched if "/search/" in name] == []
     assert page.locator("#search-q-results [role=option]").count() > 0
