@@ -76,10 +76,6 @@ async function drive(promise, counts) {
   return result;
 }
 
-// search.js's header box over the sharded engine: the query as typed, but for one letter after
-// other words (the start of the next word, left for its second letter), the last word completed
-// as a prefix from its third letter and backed off to the longest start an index term shares (at
-// least half the word).
 // The text the header box searches for TYPEDTEXT (a lone letter after other words left out), as
 // parsed by lunr, and its last clause.
 function parse(typedText) {
@@ -90,6 +86,10 @@ function parse(typedText) {
   return { text, query, last: query.clauses[query.clauses.length - 1] };
 }
 
+// search.js's header box over the sharded engine: the query as typed, but for one letter after
+// other words (the start of the next word, left for its second letter), the last word completed
+// as a prefix from its third letter and backed off to the longest start an index term shares (at
+// least half the word).
 function search(index, typedText, top) {
   const { text, query, last } = parse(typedText);
   if (last && !/\s$/.test(text) && last.presence === lunr.Query.presence.OPTIONAL && last.usePipeline &&
