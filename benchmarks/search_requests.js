@@ -130,11 +130,12 @@ function lookAhead(index, typedText, top) {
       (last.term.length >= MIN_PREFIX_LENGTH && !lunr.stopWordFilter(new lunr.Token(last.term)))) {
     return Promise.resolve(null);
   }
-  const letter = index.likelyNextLetter(last.term);
-  if (letter === null) return Promise.resolve(null);
-  return search(index, text + letter, top)
-    .then((hits) => index.documents(hits.slice(0, top).map((hit) => hit.ref)))
-    .then(() => text + letter);
+  return index.likelyNextLetter(last.term).then((letter) => {
+    if (letter === null) return null;
+    return search(index, text + letter, top)
+      .then((hits) => index.documents(hits.slice(0, top).map((hit) => hit.ref)))
+      .then(() => text + letter);
+  });
 }
 
 function percentile(sorted, share) {

@@ -130,10 +130,13 @@
           fillQuery(lunr, query, queryText);
           var typed = typedWordClause(query);
           var word = typed ? typedWord(typed) : wordOneLetterShort(lunr, query, queryText);
-          var letter = word === null ? null : index.likelyNextLetter(word);
-          if (letter === null) return Promise.resolve();
-          return this.search(queryText + letter, top, signal).then(function (hits) {
-            return index.documents(hits.slice(0, top).map(function (hit) { return hit.ref; }));
+          if (word === null) return Promise.resolve();
+          var engine = this;
+          return index.likelyNextLetter(word).then(function (letter) {
+            if (letter === null || (signal && signal.aborted)) return null;
+            return engine.search(queryText + letter, top, signal).then(function (hits) {
+              return index.documents(hits.slice(0, top).map(function (hit) { return hit.ref; }));
+            });
           });
         },
       };

@@ -1278,34 +1278,47 @@
     loading.then(function () { self.topsLoading.delete(loading); });
   };
 
-  // The letter most likely to follow WORD, the word being typed, judged by how many papers have
-  // a term each next letter would start, as far as the prefix files already in tell; null unless
-  // one letter starts at least LIKELY_SHARE of those papers. search.js runs the query with that
-  // letter while the reader pauses, so that the next keystroke finds its files fetched. 14 typed
-  // queries (benchmarks/search_requests.js): at 100,000 papers 121 rounds instead of 220 for 8%
-  // more bytes; at 10,000 114 instead of 200 for 7% more. Half instead of three fifths: 3% fewer
+  // Resolves to the letter most likely to follow WORD, the word being typed, judged by how many
+  // papers have a term each next letter would start; null unless one letter starts at least
+  // LIKELY_SHARE of those papers. search.js runs the query with that letter while the reader
+  // pauses, so that the next keystroke finds its files fetched. 14 typed queries
+  // (benchmarks/search_requests.js): at 100,000 papers 121 rounds instead of 220 for 8% more
+  // bytes; at 10,000 114 instead of 200 for 7% more. Half instead of three fifths: 3% fewer
   // rounds for 2% more bytes, where 10,000 papers have little to spare (150 KB a query).
   var LIKELY_SHARE = 0.6;
+  // The judgement needs every prefix key WORD starts, so it fetches the prefix files they are
+  // in, if no more than this many: a word that starts keys in more files (two letters such as
+  // "re" or "co") has many likely next letters, none likely enough.
+  var MAX_GUESS_FILES = 2;
   ShardedIndex.prototype.likelyNextLetter = function (word) {
     var self = this;
-    var papers = {}; // next letter -> papers of the widest list it starts
-    var total = 0;
-    Object.keys(self.prefixKeys).forEach(function (number) {
-      var keys = self.prefixKeys[number];
-      for (var at = lowerBound(keys, word); at < keys.length && keys[at].lastIndexOf(word, 0) === 0; at++) {
-        var letter = keys[at].charAt(word.length);
-        // Sorted, so the first key a letter starts is its widest list.
-        if (!letter || papers[letter] !== undefined) continue;
-        var list = PREFIX_LIST + keys[at];
-        papers[letter] = self.tiers[list] ? self.tiers[list].papers : self.postings[list][0].docs.length;
-        total += papers[letter];
-      }
+    var prefixes = self.manifest.prefixes;
+    if (!prefixes) return Promise.resolve(null);
+    var first = Math.max(0, fileFor(prefixes.files, word));
+    var last = Math.max(0, fileFor(prefixes.files, word + "\uffff"));
+    if (last - first + 1 > MAX_GUESS_FILES) return Promise.resolve(null);
+    var files = [];
+    for (var number = first; number <= last; number++) files.push(number);
+    return Promise.all(files.map(function (n) { return self.loadPrefixes(n); })).then(function () {
+      var papers = {}; // next letter -> papers of the widest list it starts
+      var total = 0;
+      files.forEach(function (n) {
+        var keys = self.prefixKeys[n];
+        for (var at = lowerBound(keys, word); at < keys.length && keys[at].lastIndexOf(word, 0) === 0; at++) {
+          var letter = keys[at].charAt(word.length);
+          // Sorted, so the first key a letter starts is its widest list.
+          if (!letter || papers[letter] !== undefined) continue;
+          var list = PREFIX_LIST + keys[at];
+          papers[letter] = self.tiers[list] ? self.tiers[list].papers : self.postings[list][0].docs.length;
+          total += papers[letter];
+        }
+      });
+      var best = null;
+      Object.keys(papers).sort().forEach(function (letter) {
+        if (best === null || papers[letter] > papers[best]) best = letter;
+      });
+      return best !== null && papers[best] >= LIKELY_SHARE * total ? best : null;
     });
-    var best = null;
-    Object.keys(papers).sort().forEach(function (letter) {
-      if (best === null || papers[letter] > papers[best]) best = letter;
-    });
-    return best !== null && papers[best] >= LIKELY_SHARE * total ? best : null;
   };
 
   // Fetches the result data files of REFS (document numbers) that no tops file has brought.
