@@ -23,6 +23,8 @@ class SiteConfig:
     collection_names: dict[str, str] = field(default_factory=dict)
     content_dir: str = "content"
     output_dir: str = "site"
+    # Scripts in static/ (not *.min.js) are written minified: readers download less
+    minify_js: bool = True
     # search.* settings; kept as plain values so stages stay pure
     search_shard_threshold: int = 5000
 
@@ -44,6 +46,7 @@ _TOP_LEVEL = {
     "cname": str,
     "content_dir": str,
     "output_dir": str,
+    "minify_js": bool,
 }
 
 
@@ -73,8 +76,10 @@ def parse_config(root: Path, data: dict) -> SiteConfig:
             values.update(_search_settings(value))
         elif key in _TOP_LEVEL:
             expected = _TOP_LEVEL[key]
-            if not isinstance(value, expected) or isinstance(value, bool):
-                _fail(f"'{key}' must be a {expected.__name__}, got {value!r}")
+            # bool is an int in Python: per_page = true must not pass as 1
+            if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+                kind = "true or false" if expected is bool else f"a {expected.__name__}"
+                _fail(f"'{key}' must be {kind}, got {value!r}")
             values[key] = value
         else:
             known = ", ".join(sorted([*_TOP_LEVEL, "collections", "search"]))

@@ -24,7 +24,7 @@ from . import context as ctx
 from .feeds import atom_feed, robots_txt, sitemap
 from .markdown import make_markdown, render_markdown
 from .site_index import Group, PaperSummary, SiteIndex, make_site_index
-from .theme import Theme, has_template, make_environment, static_files
+from .theme import Theme, has_template, make_environment, minified_scripts, static_files
 from .urls import base_path, output_file, paged_url, relative
 
 STAGE = "render"
@@ -88,7 +88,8 @@ def render_site(config: SiteConfig, archive: Archive, documents: Documents, them
     for document in index.documents:
         source = partial(_paper_source, document)
         yield f"papers/{document.slug}/index.md", memos.paper_source(document, source) if memos else source()
-    yield from static_files(config.root, theme).items()
+    statics = static_files(config.root, theme)
+    yield from (minified_scripts(statics) if config.minify_js else statics).items()
     yield "robots.txt", robots_txt(site.base_url).encode("utf-8")
     if site.base_url:
         yield "sitemap.xml", sitemap(site.base_url, [job.url for job in jobs if job.url != "404.html"])

@@ -106,3 +106,33 @@ def test_python_error_inside_a_template_is_reported_at_its_line(tmp_path):
     with pytest.raises(SitegenError, match="division") as caught:
         build(project)
     assert (caught.value.file, caught.value.line, caught.value.stage) == ("templates/404.html", 2, "render")
+
+
+THEME_SEARCH_SCRIPT = Path(__file__).resolve().parents[2] / "themes/default/static/search/search.js"
+
+
+def test_scripts_are_written_minified_keeping_licence_comments(tmp_path):
+    project = tiny(tmp_path, files={
+        "static/js/extra.js": "/*! extra.js, MIT licence */\n// say hello\nfunction greet(name) {\n"
+                              "  return 'hello, ' + name; /* why not */\n}\n",
+        "static/js/vendor.min.js": "var  kept = 1 ; // untouched\n",
+    })
+    site = build(project).out_dir
+    assert (site / "static/js/extra.js").read_text() == (
+        "/*! extra.js, MIT licence */function greet(name){return'hello, '+name;}")
+    assert (site / "static/js/vendor.min.js").read_text() == "var  kept = 1 ; // untouched\n"
+    source = THEME_SEARCH_SCRIPT.read_bytes()
+    written = (site / "static/search/search.js").read_bytes()
+    assert len(written) < 0.7 * len(source) and b"//" not in written.replace(b"://", b"")
+    assert (site / "static/css/site.css").read_bytes() == (
+        THEME_SEARCH_SCRIPT.parents[1] / "css/site.css").read_bytes(), "only scripts are minified"
+
+
+def test_minify_js_false_writes_scripts_as_they_are(tmp_path):
+    site = build(tiny(tmp_path, config='title = "Tiny"\nminify_js = false\n')).out_dir
+    assert (site / "static/search/search.js").read_bytes() == THEME_SEARCH_SCRIPT.read_bytes()
+
+
+def test_minify_js_must_be_true_or_false(tmp_path):
+    with pytest.raises(SitegenError, match="'minify_js' must be true or false, got 'no'"):
+        build(tiny(tmp_path, config='title = "Tiny"\nminify_js = "no"\n'))
