@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import shutil
@@ -544,23 +546,47 @@ def test_highlights_from_shards_land_on_the_word_after_wide_and_changing_charact
 
 
 def likely_next_letter(search: Path, word: str) -> str | None:
-    """The letter after WORD that starts terms in at least three fifths of the papers the next
-    letters start, from the built prefix files (what sharded.js judges by); else None."""
+    """The letter or digit after WORD whose widest list (a prefix list, or the one term it goes on
+    to) is in at least three fifths of the papers of all such lists, from the built files (what
+    sharded.js judges by: none if WORD's prefix keys span more than two files, and the posting files
+    only if its terms span two at most); else None."""
+    manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
     papers: dict[str, int] = {}
-    for name in sorted((search / "prefixes").glob("*.json"), key=lambda path: int(path.stem)):
-        shard = json.loads(name.read_text(encoding="utf-8"))
+
+    def count(key: str, entry) -> None:
+        letter = key[len(word):len(word) + 1]
+        if key.startswith(word) and (letter.isalpha() or letter.isdigit()) and letter not in papers:
+            papers[letter] = entry["papers"] if isinstance(entry, dict) else len(
+                {doc for gaps, _ in entry for doc in itertools.accumulate(gaps)})
+
+    prefix_files = files_starting(manifest["prefixes"]["files"], word)
+    if len(prefix_files) > 2:
+        return None
+    for number in prefix_files:
+        shard = json.loads((search / f"prefixes/{number}.json").read_text(encoding="utf-8"))
         for key, entry in zip(shard["keys"], shard["entries"]):
-            if key.startswith(word) and len(key) > len(word) and key[len(word)] not in papers:
-                papers[key[len(word)]] = entry["papers"] if isinstance(entry, dict) else len(entry[0][0])
+            count(key, entry)
+    posting_files = files_starting(manifest["postings"], word)
+    for number in posting_files if len(posting_files) <= 2 else []:
+        shard = json.loads((search / f"postings/{number}.json").read_text(encoding="utf-8"))
+        for term, entry in zip(shard["terms"], shard["postings"]):
+            count(term, entry)
     if not papers:
         return None
     letter = max(sorted(papers), key=lambda each: papers[each])
     return letter if papers[letter] >= 0.6 * sum(papers.values()) else None
 
 
+def files_starting(firsts: list[str], word: str) -> list[int]:
+    """The numbers of the files, cut at FIRSTS, that hold the keys starting with WORD."""
+    def file_for(text: str) -> int:
+        return max(0, bisect.bisect_right(firsts, text) - 1)
+    return list(range(file_for(word), file_for(word + "\uffff") + 1))
+
+
 # "gen" and "fe" start prefix keys in two prefix files; "fe" and "deep le" are one letter short
-# of a prefix list.
-@pytest.mark.parametrize("text", ["graph net", "language mod", "gra", "lan", "mod", "gen", "fe", "deep le"])
+# of a prefix list; "accur" goes on to one term only ("accuraci"), which has no prefix list.
+@pytest.mark.parametrize("text", ["graph net", "language mod", "lan", "mod", "gen", "fe", "deep le", "accur"])
 def test_header_box_fetches_the_likeliest_next_keystroke_while_the_reader_pauses(open_page, sharded_site, text):
     # A reader typing a common word mostly types its likeliest next letter: once the box has
     # answered, the files that letter needs come during the pause, and its answer needs none.

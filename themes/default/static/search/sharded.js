@@ -1282,43 +1282,65 @@
   // papers have a term each next letter would start; null unless one letter starts at least
   // LIKELY_SHARE of those papers. search.js runs the query with that letter while the reader
   // pauses, so that the next keystroke finds its files fetched. 14 typed queries
-  // (benchmarks/search_requests.js): at 100,000 papers 121 rounds instead of 220 for 8% more
-  // bytes; at 10,000 114 instead of 200 for 7% more. Half instead of three fifths: 3% fewer
-  // rounds for 2% more bytes, where 10,000 papers have little to spare (150 KB a query).
+  // (benchmarks/search_requests.js): at 100,000 papers 95 rounds instead of 220 for 4% more
+  // bytes; at 10,000 101 instead of 200 for 7% more (judged from the loaded prefix files alone,
+  // without the letters that go on to one term: 121 and 114). Half instead of three fifths: 3%
+  // fewer rounds for 2% more bytes, where 10,000 papers have little to spare (150 KB a query).
   var LIKELY_SHARE = 0.6;
   // The judgement needs every prefix key WORD starts, so it fetches the prefix files they are
   // in, if no more than this many: a word that starts keys in more files (two letters such as
   // "re" or "co") has many likely next letters, none likely enough.
   var MAX_GUESS_FILES = 2;
+  // The characters guessed: a term may go on with others ("model'", "networks("), but a reader
+  // who typed "model" is about to type a space, not those.
+  var TYPED_NEXT = /^[\p{L}\p{N}]$/u;
   ShardedIndex.prototype.likelyNextLetter = function (word) {
     var self = this;
-    var prefixes = self.manifest.prefixes;
-    if (!prefixes) return Promise.resolve(null);
-    var first = Math.max(0, fileFor(prefixes.files, word));
-    var last = Math.max(0, fileFor(prefixes.files, word + "\uffff"));
-    if (last - first + 1 > MAX_GUESS_FILES) return Promise.resolve(null);
-    var files = [];
-    for (var number = first; number <= last; number++) files.push(number);
-    return Promise.all(files.map(function (n) { return self.loadPrefixes(n); })).then(function () {
+    if (!self.manifest.prefixes) return Promise.resolve(null);
+    var prefixFiles = filesStarting(self.manifest.prefixes.files, word);
+    if (prefixFiles === null) return Promise.resolve(null);
+    // A letter that only one term follows has no prefix list: that term's papers count, read from
+    // the posting files of WORD's terms when they are as few ("seg" is followed by "segment" alone).
+    var postingFiles = filesStarting(self.manifest.postings, word) || [];
+    return Promise.all(prefixFiles.map(function (n) { return self.loadPrefixes(n); })
+      .concat(postingFiles.map(function (n) { return self.loadPostings(n); }))).then(function () {
       var papers = {}; // next letter -> papers of the widest list it starts
-      var total = 0;
-      files.forEach(function (n) {
-        var keys = self.prefixKeys[n];
+      function count(keys, listOf) {
         for (var at = lowerBound(keys, word); at < keys.length && keys[at].lastIndexOf(word, 0) === 0; at++) {
           var letter = keys[at].charAt(word.length);
           // Sorted, so the first key a letter starts is its widest list.
-          if (!letter || papers[letter] !== undefined) continue;
-          var list = PREFIX_LIST + keys[at];
-          papers[letter] = self.tiers[list] ? self.tiers[list].papers : self.postings[list][0].docs.length;
-          total += papers[letter];
+          if (TYPED_NEXT.test(letter) && papers[letter] === undefined) papers[letter] = self.papersOf(listOf(keys[at]));
         }
-      });
+      }
+      prefixFiles.forEach(function (n) { count(self.prefixKeys[n], function (key) { return PREFIX_LIST + key; }); });
+      postingFiles.forEach(function (n) { count(self.postingTerms[n], function (term) { return term; }); });
+      var total = 0;
       var best = null;
       Object.keys(papers).sort().forEach(function (letter) {
+        total += papers[letter];
         if (best === null || papers[letter] > papers[best]) best = letter;
       });
       return best !== null && papers[best] >= LIKELY_SHARE * total ? best : null;
     });
+  };
+
+  // The files, of those whose first keys are FIRSTS, that hold the keys starting with WORD; null
+  // if there are more than MAX_GUESS_FILES.
+  function filesStarting(firsts, word) {
+    var first = Math.max(0, fileFor(firsts, word));
+    var last = Math.max(0, fileFor(firsts, word + "\uffff"));
+    if (last - first + 1 > MAX_GUESS_FILES) return null;
+    var files = [];
+    for (var number = first; number <= last; number++) files.push(number);
+    return files;
+  }
+
+  // How many papers the loaded term or prefix list KEY is in, in all.
+  ShardedIndex.prototype.papersOf = function (key) {
+    if (this.tiers[key]) return this.tiers[key].papers;
+    var papers = new Set();
+    this.postings[key].forEach(function (field) { field.docs.forEach(function (doc) { papers.add(doc); }); });
+    return papers.size;
   };
 
   // Fetches the result data files of REFS (document numbers) that no tops file has brought.
