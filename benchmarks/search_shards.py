@@ -11,8 +11,8 @@ Pages does, and drives Debian's chromium with Playwright, a fresh empty cache pe
 
 - typed: the reader presses / on the home page and types the query at 5 keys a second, as
   the header box answers every keystroke; bytes are everything search fetched (search.js,
-  lunr.js, sharded.js, manifest, index pieces, result data), from the browser's own network
-  log (Playwright's response body sizes: the bytes on the wire, before decompression);
+  lunr.js, sharded.js, manifest, index pieces, result data), from the browser's own Resource
+  Timing entries of the page and its workers (gzip bodies as sent, without HTTP headers);
 - pasted: the whole query arrives in one input event; bytes and time to the shown results;
 - per keystroke: time from each key to the answer to its text (or to a later text, when the
   next key came first), once the first answer is in (the header box searches at every key,
@@ -187,18 +187,29 @@ RECORDER = """() => {
 SEARCH_PATHS = ("/static/search/", "/search/", "/pagefind/")
 
 
+# Resource Timing keeps 250 entries unless told otherwise; a typed query at 100,000 papers makes more.
+TIMING_BUFFER = "performance.setResourceTimingBufferSize(100000)"
+# Every resource the page, or the worker running this, fetched: [url, gzip body bytes].
+RESOURCES = "() => performance.getEntriesByType('resource').map((entry) => [entry.name, entry.encodedBodySize])"
+
+
 class NetworkLog:
-    """Every finished request of a browser context, as the browser saw it (workers included)."""
+    """What search fetched, in the browser's own Resource Timing entries: the page's and its
+    workers' (Pagefind searches in one). encodedBodySize is the body as sent, gzip-compressed,
+    exactly what the server wrote. Playwright's response body size was not: over HTTP/2 it counted
+    each response's header frame too (about 130 bytes a request) and missed a worker's script."""
 
     def __init__(self, context):
-        self.requests = []
-        context.on("requestfinished", lambda request: self.requests.append(request))
+        context.add_init_script(TIMING_BUFFER)
 
-    def search_bytes(self) -> tuple[int, int]:
-        """(encoded body bytes, request count) of search traffic so far."""
-        search = [request for request in self.requests
-                  if any(part in request.url for part in SEARCH_PATHS) and not request.url.endswith("/search/")]
-        return sum(request.sizes()["responseBodySize"] for request in search), len(search)
+    def search_bytes(self, page) -> tuple[int, int]:
+        """(gzip body bytes, request count) of search traffic so far."""
+        entries = page.evaluate(RESOURCES)
+        for worker in page.workers:
+            entries += worker.evaluate(RESOURCES)
+        search = [(url, size) for url, size in entries
+                  if any(part in url for part in SEARCH_PATHS) and not url.split("?")[0].endswith("/search/")]
+        return sum(size for _, size in search), len(search)
 
 
 def heap_mb(page) -> float:
@@ -230,7 +241,7 @@ def sitegen_typed(browser, url: str, query: str, rtt_ms: float = 0) -> dict:
     page.wait_for_selector(f"#search-q-results[data-query='{query}']", state="attached", timeout=120_000)
     keys = page.evaluate("window.__keys")[1:]  # the first key is "/"
     answers = page.evaluate("window.__answers")
-    size, requests = log.search_bytes()
+    size, requests = log.search_bytes(page)
     first_answer = answers[0][0] if answers else None
     latencies = []
     for typed, key_time in enumerate(keys, start=1):
@@ -259,7 +270,7 @@ def sitegen_pasted(browser, url: str, query: str, rtt_ms: float = 0) -> dict:
     page.fill("#search-q", query)
     page.wait_for_selector(f"#search-q-results[data-query='{query}']", state="attached", timeout=120_000)
     elapsed = (time.perf_counter() - started) * 1000
-    size, requests = log.search_bytes()
+    size, requests = log.search_bytes(page)
     result = {"bytes": size, "requests": requests, "ms": elapsed,
               "results": page.locator("#search-q-results [role=option]").count()}
     context.close()
@@ -286,7 +297,7 @@ def pagefind_run(browser, url: str, query: str, typed: bool, rtt_ms: float = 0) 
     context, log, page = open_page(browser, url, rtt_ms)
     prefixes = [query[:end] for end in range(2, len(query) + 1)] if typed else [query]
     times, count = page.evaluate(PAGEFIND_RUN, [url, prefixes, DROPDOWN_RESULTS])
-    size, requests = log.search_bytes()
+    size, requests = log.search_bytes(page)
     result = {"bytes": size, "requests": requests, "times": times,
               "results": count, "heap_mb": heap_mb(page)}
     context.close()
