@@ -89,8 +89,8 @@ function parse(typedText) {
 // search.js's header box over the sharded engine: the query as typed, but for one letter after
 // other words (the start of the next word, left for its second letter), the last word completed
 // as a prefix from its third letter and backed off to the longest start an index term shares (at
-// least half the word).
-function search(index, typedText, top) {
+// least half the word). SPECULATIVE: a look-ahead (see ShardedIndex.query).
+function search(index, typedText, top, speculative = false) {
   const { text, query, last } = parse(typedText);
   if (last && !/\s$/.test(text) && last.presence === lunr.Query.presence.OPTIONAL && last.usePipeline &&
       !last.editDistance && last.term.indexOf("*") === -1 && last.term.length === MIN_PREFIX_LENGTH - 1) {
@@ -99,7 +99,7 @@ function search(index, typedText, top) {
   if (/\s$/.test(text) || !last || last.term.length < MIN_PREFIX_LENGTH || last.term.indexOf("*") !== -1 ||
       last.editDistance || last.presence !== lunr.Query.presence.OPTIONAL || !last.usePipeline ||
       !lunr.stopWordFilter(new lunr.Token(last.term))) {
-    return index.query(query, top);
+    return index.query(query, top, undefined, speculative);
   }
   const typed = { term: last.term, fields: last.fields, boost: last.boost / 2, usePipeline: false,
     wildcard: lunr.Query.wildcard.TRAILING, presence: lunr.Query.presence.OPTIONAL };
@@ -116,7 +116,7 @@ function search(index, typedText, top) {
     if (shared < word.length && shared >= Math.max(MIN_PREFIX_LENGTH, Math.ceil(word.length / 2))) {
       typed.term = word.slice(0, shared).join("") + "*";
     }
-    return index.query(query, top);
+    return index.query(query, top, undefined, speculative);
   });
 }
 
@@ -132,7 +132,7 @@ function lookAhead(index, typedText, top) {
   }
   return index.likelyNextLetter(last.term).then((letter) => {
     if (letter === null) return null;
-    return search(index, text + letter, top)
+    return search(index, text + letter, top, true)
       .then((hits) => index.documents(hits.slice(0, top).map((hit) => hit.ref)))
       .then(() => text + letter);
   });

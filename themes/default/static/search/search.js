@@ -100,24 +100,28 @@
       var lunr = loaded[0];
       fixTokenSetKeys(lunr);
       var index = window.sitegenShardedIndex(lunr, manifest, manifestUrl, fetchJson);
+      // SPECULATIVE: a look-ahead, which the reader does not wait for (see ShardedIndex.query).
+      function run(queryText, top, signal, speculative) {
+        return new Promise(function (resolve) {
+          var query = new lunr.Query(manifest.fields);
+          fillQuery(lunr, query, queryText);
+          var typed = typedWordClause(query);
+          var shortWord = wordOneLetterShort(lunr, query, queryText);
+          // The next letter will make it a prefix with a list of its own: fetch that list's file now.
+          if (shortWord) index.preloadPrefixes(shortWord);
+          if (!typed) return resolve(index.query(query, top, signal, speculative));
+          // The pieces the word needs as typed come meanwhile: it seldom runs past its stem.
+          index.preload(query, top);
+          resolve(index.termsAround(typedWord(typed)).then(function (around) {
+            backOffTypedWord(typed, around);
+            return index.query(query, top, signal, speculative);
+          }));
+        });
+      }
       return {
         paperCount: manifest.papers,
         search: function (queryText, top, signal) {
-          return new Promise(function (resolve) {
-            var query = new lunr.Query(manifest.fields);
-            fillQuery(lunr, query, queryText);
-            var typed = typedWordClause(query);
-            var shortWord = wordOneLetterShort(lunr, query, queryText);
-            // The next letter will make it a prefix with a list of its own: fetch that list's file now.
-            if (shortWord) index.preloadPrefixes(shortWord);
-            if (!typed) return resolve(index.query(query, top, signal));
-            // The pieces the word needs as typed come meanwhile: it seldom runs past its stem.
-            index.preload(query, top);
-            resolve(index.termsAround(typedWord(typed)).then(function (around) {
-              backOffTypedWord(typed, around);
-              return index.query(query, top, signal);
-            }));
-          });
+          return run(queryText, top, signal, false);
         },
         documents: function (refs) {
           return index.documents(refs);
@@ -131,10 +135,9 @@
           var typed = typedWordClause(query);
           var word = typed ? typedWord(typed) : wordOneLetterShort(lunr, query, queryText);
           if (word === null) return Promise.resolve();
-          var engine = this;
           return index.likelyNextLetter(word).then(function (letter) {
             if (letter === null || (signal && signal.aborted)) return null;
-            return engine.search(queryText + letter, top, signal).then(function (hits) {
+            return run(queryText + letter, top, signal, true).then(function (hits) {
               return index.documents(hits.slice(0, top).map(function (hit) { return hit.ref; }));
             });
           });

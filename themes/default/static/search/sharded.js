@@ -218,11 +218,11 @@
     this.hasVector[doc] = 1;
   };
 
-  // Fetches the vectors of PAPERS for a query over TERMS: where three or more of them are in the
-  // head of one of its lists, that head's file (in large archives) brings them in one request,
+  // Fetches the vectors of PAPERS for a query over TERMS: with HEADS, where three or more of them are
+  // in the head of one of its lists, that head's file (in large archives) brings them in one request,
   // with its other papers' vectors, which the next rounds often want; the rest come one file each.
   // Two were not enough: a head's 32 vectors are about 10 KB gzip, a paper's own file 0.4 KB.
-  ShardedIndex.prototype.loadVectors = function (papers, terms) {
+  ShardedIndex.prototype.loadVectors = function (papers, terms, heads) {
     var self = this;
     var wanted = papers.filter(function (doc) { return !self.hasVector[doc]; });
     var loads = [];
@@ -231,7 +231,7 @@
       var most = 2;
       terms.forEach(function (term) {
         var head = self.headFiles[term];
-        if (!head || self.loaded.heads[head.file]) return;
+        if (!heads || !head || self.loaded.heads[head.file]) return;
         var inHead = wanted.filter(function (doc) { return head.papers.has(doc); }).length;
         if (inHead > most) {
           chosen = head;
@@ -362,16 +362,17 @@
   // `total` (how many papers match) and `complete`. Given TOP, a plain query resolves to its
   // best TOP only, and `total` is then a lower bound unless `complete`. Once SIGNAL (an
   // AbortSignal, optional) is aborted, it fetches nothing more and rejects with an AbortError:
-  // the reader typed on, and the next keystroke's query wants other files.
-  ShardedIndex.prototype.query = function (query, top, signal) {
-    return this.rank(query, top, signal, false);
+  // the reader typed on, and the next keystroke's query wants other files. SPECULATIVE: a query
+  // the reader does not wait for (a look-ahead), which fetches fewer bytes in more rounds.
+  ShardedIndex.prototype.query = function (query, top, signal, speculative) {
+    return this.rank(query, top, signal, false, speculative ? SPECULATIVE : PROMPT);
   };
 
   function stopIfAborted(signal) {
     if (signal && signal.aborted) throw new DOMException("the query was superseded", "AbortError");
   }
 
-  ShardedIndex.prototype.rank = function (query, top, signal, wordByWord) {
+  ShardedIndex.prototype.rank = function (query, top, signal, wordByWord, pace) {
     var self = this;
     var plain = Boolean(top) && self.isPlain(query);
     var plans = self.plans(query, plain && !wordByWord);
@@ -402,9 +403,9 @@
           }
         });
         if (plain) {
-          return Promise.resolve(self.top(plans, top, signal)).catch(function (error) {
+          return Promise.resolve(self.top(plans, top, signal, pace)).catch(function (error) {
             // The best few reach past what a prefix list stores: expand it word by word.
-            if (error instanceof NotStored) return self.rank(query, top, signal, true);
+            if (error instanceof NotStored) return self.rank(query, top, signal, true, pace);
             throw error;
           });
         }
@@ -560,7 +561,7 @@
   // impacts known) and an upper bound (plus each unfinished term's next-tier impact where the
   // paper was not seen); a paper seen nowhere has at most the sum of those. Fetching stops when
   // each of the K best lower bounds is at least every upper bound ranked after it.
-  ShardedIndex.prototype.top = function (plans, k, signal) {
+  ShardedIndex.prototype.top = function (plans, k, signal, pace) {
     var self = this;
     var vector = new Map(); // the query vector, the same in every field: term or prefix list -> boost
     var exactTerms = new Map(); // its terms outside prefix lists
@@ -597,7 +598,7 @@
     var fetched = 0; // rounds of fetching so far
     function round() {
       var state = self.bounds(terms, factors, k, out);
-      var wanted = self.toFetch(state, terms, factors, k);
+      var wanted = self.toFetch(state, terms, factors, k, pace);
       if (!wanted.terms.length && !wanted.papers.length) return finish(state);
       stopIfAborted(signal);
       fetched += 1;
@@ -607,7 +608,7 @@
         });
       }
       return Promise.all(wanted.terms.map(function (tiers) { return self.loadTiers(tiers.term, tiers.count); })
-        .concat(self.loadVectors(wanted.papers, terms))).then(round);
+        .concat(self.loadVectors(wanted.papers, terms, pace.heads))).then(round);
     }
 
     function finish(state) {
@@ -778,7 +779,7 @@
       }, sum);
     }, 0);
   };
-  ShardedIndex.prototype.toFetch = function (state, terms, factors, k) {
+  ShardedIndex.prototype.toFetch = function (state, terms, factors, k, pace) {
     var self = this;
     var n = state.order.length;
     var best = state.best;
@@ -865,10 +866,10 @@
     // settle the rivals too (pasted queries at 100,000 papers fetched 127 vectors in their first
     // round, then the tiers made all but one moot).
     if (opponents && state.unseen <= lower[best[best.length - 1]] && opponents <= MAX_RIVAL_VECTORS &&
-        opponents * VECTOR_COSTS < self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, false))) {
+        opponents * VECTOR_COSTS < self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
       rivalVectors(); // they cost less than the tiers that would settle them
     } else {
-      wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, true) : [];
+      wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, pace.tiersARound) : [];
       // Only papers a prefix list leaves out could lower the rivals' bounds: settle the likeliest
       // by their vectors instead, many in one round (each round waits for the network).
       if (!wanted.length) rivalVectors();
@@ -886,8 +887,9 @@
 
   // The tiers ([{term, count}] of the UNFINISHED terms) chosen greedily by how much each lowers
   // the upper bounds of the OPEN papers ({lower, missing terms}) above THRESHOLD, per paper
-  // fetched, until none would be above it if the papers were not in those tiers: with ONE_ROUND,
-  // what to fetch now, else all that settling them would take (to price it against vectors).
+  // fetched, until none would be above it if the papers were not in those tiers: given
+  // TIERSAROUND, at most that many of a word, what to fetch now; with Infinity, all that settling
+  // them would take (to price it against vectors).
   // A term may give several tiers a round: each round waits for the network, and two common
   // words may need many tiers before their best few settle. Typed queries
   // (benchmarks/search_requests.js): four a round instead of two took 11% fewer rounds for 8% more
@@ -898,7 +900,15 @@
   // "graph neural networks" read 84 KB instead of 96 there, for 3 more rounds over 14 queries.
   var MAX_TIERS_A_ROUND = 4;
   var MAX_SHARE_A_ROUND = 1 / 3;
-  ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, oneRound) {
+  // How a plain query fetches. The reader waits for a keystroke's answer: few rounds, each full.
+  // A look-ahead (see likelyNextLetter) runs while the reader pauses: it spends fewer bytes for
+  // more rounds, two tiers of a word a round and each vector in its own file. 14 typed queries
+  // (benchmarks/search_requests.js) at 100,000 papers: 10% fewer bytes ("large language models"
+  // 238 KB instead of 272), the same 95 rounds that readers wait for; at 10,000 2% fewer.
+  var PROMPT = { tiersARound: MAX_TIERS_A_ROUND, heads: true };
+  var SPECULATIVE = { tiersARound: 2, heads: false };
+  ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, tiersARound) {
+    var oneRound = tiersARound !== Infinity;
     var self = this;
     var width = unfinished.length;
     var column = {}; // term number -> its place in UNFINISHED
@@ -919,7 +929,7 @@
       var next = nextTier(j);
       if (next === undefined || next[2] === NOT_STORED) return false;
       return !oneRound || depth[j] === 0 ||
-        (depth[j] < MAX_TIERS_A_ROUND && papers[j] + next[1] <= self.paperCount * MAX_SHARE_A_ROUND);
+        (depth[j] < tiersARound && papers[j] + next[1] <= self.paperCount * MAX_SHARE_A_ROUND);
     }
     function floor(t) { // the highest impact of term T left once all its stored tiers are in
       var tiers = self.tiers[terms[t]];
