@@ -218,11 +218,11 @@
     this.hasVector[doc] = 1;
   };
 
-  // Fetches the vectors of PAPERS for a query over TERMS: with HEADS, where three or more of them are
-  // in the head of one of its lists, that head's file (in large archives) brings them in one request,
+  // Fetches the vectors of PAPERS for a query over TERMS: where three or more of them are in the
+  // head of one of its lists, that head's file (in large archives) brings them in one request,
   // with its other papers' vectors, which the next rounds often want; the rest come one file each.
   // Two were not enough: a head's 32 vectors are about 10 KB gzip, a paper's own file 0.4 KB.
-  ShardedIndex.prototype.loadVectors = function (papers, terms, heads) {
+  ShardedIndex.prototype.loadVectors = function (papers, terms) {
     var self = this;
     var wanted = papers.filter(function (doc) { return !self.hasVector[doc]; });
     var loads = [];
@@ -231,7 +231,7 @@
       var most = 2;
       terms.forEach(function (term) {
         var head = self.headFiles[term];
-        if (!heads || !head || self.loaded.heads[head.file]) return;
+        if (!head || self.loaded.heads[head.file]) return;
         var inHead = wanted.filter(function (doc) { return head.papers.has(doc); }).length;
         if (inHead > most) {
           chosen = head;
@@ -365,14 +365,15 @@
   // the reader typed on, and the next keystroke's query wants other files. SPECULATIVE: a query
   // the reader does not wait for (a look-ahead), which fetches fewer bytes in more rounds.
   ShardedIndex.prototype.query = function (query, top, signal, speculative) {
-    return this.rank(query, top, signal, false, speculative ? SPECULATIVE : PROMPT);
+    return this.rank(query, top, signal, false, speculative ? SPECULATIVE_TIERS_A_ROUND : MAX_TIERS_A_ROUND);
   };
 
   function stopIfAborted(signal) {
     if (signal && signal.aborted) throw new DOMException("the query was superseded", "AbortError");
   }
 
-  ShardedIndex.prototype.rank = function (query, top, signal, wordByWord, pace) {
+  // TIERSAROUND: how many tiers of a word a round of a plain query may fetch.
+  ShardedIndex.prototype.rank = function (query, top, signal, wordByWord, tiersARound) {
     var self = this;
     var plain = Boolean(top) && self.isPlain(query);
     var plans = self.plans(query, plain && !wordByWord);
@@ -403,9 +404,9 @@
           }
         });
         if (plain) {
-          return Promise.resolve(self.top(plans, top, signal, pace)).catch(function (error) {
+          return Promise.resolve(self.top(plans, top, signal, tiersARound)).catch(function (error) {
             // The best few reach past what a prefix list stores: expand it word by word.
-            if (error instanceof NotStored) return self.rank(query, top, signal, true, pace);
+            if (error instanceof NotStored) return self.rank(query, top, signal, true, tiersARound);
             throw error;
           });
         }
@@ -561,7 +562,7 @@
   // impacts known) and an upper bound (plus each unfinished term's next-tier impact where the
   // paper was not seen); a paper seen nowhere has at most the sum of those. Fetching stops when
   // each of the K best lower bounds is at least every upper bound ranked after it.
-  ShardedIndex.prototype.top = function (plans, k, signal, pace) {
+  ShardedIndex.prototype.top = function (plans, k, signal, tiersARound) {
     var self = this;
     var vector = new Map(); // the query vector, the same in every field: term or prefix list -> boost
     var exactTerms = new Map(); // its terms outside prefix lists
@@ -598,7 +599,7 @@
     var fetched = 0; // rounds of fetching so far
     function round() {
       var state = self.bounds(terms, factors, k, out);
-      var wanted = self.toFetch(state, terms, factors, k, pace);
+      var wanted = self.toFetch(state, terms, factors, k, tiersARound);
       if (!wanted.terms.length && !wanted.papers.length) return finish(state);
       stopIfAborted(signal);
       fetched += 1;
@@ -608,7 +609,7 @@
         });
       }
       return Promise.all(wanted.terms.map(function (tiers) { return self.loadTiers(tiers.term, tiers.count); })
-        .concat(self.loadVectors(wanted.papers, terms, pace.heads))).then(round);
+        .concat(self.loadVectors(wanted.papers, terms))).then(round);
     }
 
     function finish(state) {
@@ -779,7 +780,7 @@
       }, sum);
     }, 0);
   };
-  ShardedIndex.prototype.toFetch = function (state, terms, factors, k, pace) {
+  ShardedIndex.prototype.toFetch = function (state, terms, factors, k, tiersARound) {
     var self = this;
     var n = state.order.length;
     var best = state.best;
@@ -869,7 +870,7 @@
         opponents * VECTOR_COSTS < self.tiersCost(self.cheapestTiers(open, bar, state.unfinished, terms, factors, Infinity))) {
       rivalVectors(); // they cost less than the tiers that would settle them
     } else {
-      wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, pace.tiersARound) : [];
+      wanted = open.length ? self.cheapestTiers(open, bar, state.unfinished, terms, factors, tiersARound) : [];
       // Only papers a prefix list leaves out could lower the rivals' bounds: settle the likeliest
       // by their vectors instead, many in one round (each round waits for the network).
       if (!wanted.length) rivalVectors();
@@ -900,13 +901,14 @@
   // "graph neural networks" read 84 KB instead of 96 there, for 3 more rounds over 14 queries.
   var MAX_TIERS_A_ROUND = 4;
   var MAX_SHARE_A_ROUND = 1 / 3;
-  // How a plain query fetches. The reader waits for a keystroke's answer: few rounds, each full.
-  // A look-ahead (see likelyNextLetter) runs while the reader pauses: it spends fewer bytes for
-  // more rounds, two tiers of a word a round and each vector in its own file. 14 typed queries
-  // (benchmarks/search_requests.js) at 100,000 papers: 10% fewer bytes ("large language models"
-  // 238 KB instead of 272), the same 95 rounds that readers wait for; at 10,000 2% fewer.
-  var PROMPT = { tiersARound: MAX_TIERS_A_ROUND, heads: true };
-  var SPECULATIVE = { tiersARound: 2, heads: false };
+  // A look-ahead (see likelyNextLetter) runs while the reader pauses: it may spend more rounds,
+  // which no one waits for unless the next key comes first, for fewer bytes. 14 typed queries
+  // (benchmarks/search_requests.js) at 100,000 papers: 6% fewer bytes ("large language models"
+  // 250 KB instead of 272, 294 in chromium with the scripts: within 300), the same 95 rounds that
+  // readers wait for. A reader 30 ms from the server pays for it (benchmarks/search_shards.py
+  // --rtt 30): the look-ahead finishes less often before the next key, p95 93 ms instead of 66.
+  // Each vector in its own file too (no heads files): 12% fewer bytes, p95 100 ms.
+  var SPECULATIVE_TIERS_A_ROUND = 2;
   ShardedIndex.prototype.cheapestTiers = function (open, threshold, unfinished, terms, factors, tiersARound) {
     var oneRound = tiersARound !== Infinity;
     var self = this;
