@@ -97,11 +97,7 @@
     self.postings[key] = entry.map(function (field) {
       return decodePostings(field[0], field[1], self.scale);
     });
-    if (heads !== undefined) {
-      var papers = new Set();
-      self.postings[key].forEach(function (field) { field.docs.forEach(function (doc) { papers.add(doc); }); });
-      self.headFiles[key] = { file: heads, papers: papers };
-    }
+    if (heads !== undefined) self.headFiles[key] = { file: heads, papers: papersIn(self.postings[key]) };
   };
 
   ShardedIndex.prototype.loadPrefixes = function (number) {
@@ -330,13 +326,18 @@
   }
 
   ShardedIndex.prototype.termFilesFor = function (prefix) {
-    var firsts = this.manifest.terms;
+    return filesHolding(this.manifest.terms, prefix);
+  };
+
+  // The numbers of the files, of those whose first items are FIRSTS, that hold the items starting
+  // with PREFIX.
+  function filesHolding(firsts, prefix) {
     var first = Math.max(0, fileFor(firsts, prefix));
     var last = prefix ? fileFor(firsts, prefix + "\uffff") : firsts.length - 1;
     var numbers = [];
     for (var i = first; i <= last; i++) numbers.push(i);
     return numbers;
-  };
+  }
 
   ShardedIndex.prototype.expand = function (clause, term) {
     if (!needsTermList(clause, term)) {
@@ -1309,11 +1310,12 @@
   ShardedIndex.prototype.likelyNextLetter = function (word) {
     var self = this;
     if (!self.manifest.prefixes) return Promise.resolve(null);
-    var prefixFiles = filesStarting(self.manifest.prefixes.files, word);
-    if (prefixFiles === null) return Promise.resolve(null);
+    var prefixFiles = filesHolding(self.manifest.prefixes.files, word);
+    if (prefixFiles.length > MAX_GUESS_FILES) return Promise.resolve(null);
     // A letter that only one term follows has no prefix list: that term's papers count, read from
     // the posting files of WORD's terms when they are as few ("seg" is followed by "segment" alone).
-    var postingFiles = filesStarting(self.manifest.postings, word) || [];
+    var postingFiles = filesHolding(self.manifest.postings, word);
+    if (postingFiles.length > MAX_GUESS_FILES) postingFiles = [];
     return Promise.all(prefixFiles.map(function (n) { return self.loadPrefixes(n); })
       .concat(postingFiles.map(function (n) { return self.loadPostings(n); }))).then(function () {
       var papers = {}; // next letter -> papers of the widest list it starts
@@ -1336,24 +1338,17 @@
     });
   };
 
-  // The files, of those whose first keys are FIRSTS, that hold the keys starting with WORD; null
-  // if there are more than MAX_GUESS_FILES.
-  function filesStarting(firsts, word) {
-    var first = Math.max(0, fileFor(firsts, word));
-    var last = Math.max(0, fileFor(firsts, word + "\uffff"));
-    if (last - first + 1 > MAX_GUESS_FILES) return null;
-    var files = [];
-    for (var number = first; number <= last; number++) files.push(number);
-    return files;
-  }
-
   // How many papers the loaded term or prefix list KEY is in, in all.
   ShardedIndex.prototype.papersOf = function (key) {
-    if (this.tiers[key]) return this.tiers[key].papers;
-    var papers = new Set();
-    this.postings[key].forEach(function (field) { field.docs.forEach(function (doc) { papers.add(doc); }); });
-    return papers.size;
+    return this.tiers[key] ? this.tiers[key].papers : papersIn(this.postings[key]).size;
   };
+
+  // The papers of decoded per-field POSTINGS, as a Set.
+  function papersIn(postings) {
+    var papers = new Set();
+    postings.forEach(function (field) { field.docs.forEach(function (doc) { papers.add(doc); }); });
+    return papers;
+  }
 
   // Fetches the result data files of REFS (document numbers) that no tops file has brought.
   ShardedIndex.prototype.loadDocs = function (refs) {
