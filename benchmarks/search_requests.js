@@ -15,9 +15,9 @@ const fs = require("fs");
 const path = require("path");
 const zlib = require("zlib");
 
-const QUERIES = ["diffusion", "language model", "graph neural networks", "reinforcement learning agent",
-  "video generation", "generative model", "neural network", "large language models", "image segmentation",
-  "transformer attention", "object detection", "speech recognition", "federated learning", "contrastive learning"];
+// The queries the search benchmarks share, one a line ("#" starts a comment).
+const QUERIES = fs.readFileSync(path.join(__dirname, "queries.txt"), "utf8").split("\n")
+  .map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
 const SHOWN = 8; // the header box's results
 const MIN_PREFIX_LENGTH = 3; // search.js completes the last word from its third letter
 

@@ -1,7 +1,7 @@
 """Benchmark search as a reader meets it: bytes downloaded per query and answer times, in chromium.
 
-Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH] [--http1] [--rtt MS]
-       python3 benchmarks/search_shards.py --site SITE_DIR [--pagefind PATH] [--http1] [--rtt MS]
+Usage: python3 benchmarks/search_shards.py [--sizes 10000,100000] [--keep DIR] [--pagefind PATH] [--http1] [--rtt MS] [--all-queries]
+       python3 benchmarks/search_shards.py --site SITE_DIR [--pagefind PATH] [--http1] [--rtt MS] [--all-queries]
 
 Needs Debian's chromium, nginx and openssl (`apt-get install -y chromium nginx openssl`) and Playwright.
 
@@ -16,7 +16,10 @@ Pages does, and drives Debian's chromium with Playwright, a fresh empty cache pe
 - pasted: the whole query arrives in one input event; bytes and time to the shown results;
 - per keystroke: time from each key to the answer to its text (or to a later text, when the
   next key came first), once the first answer is in (the header box searches at every key,
-  with no pause to wait out); JS heap from the DevTools protocol at the end.
+  with no pause to wait out); JS heap from the DevTools protocol at the end;
+- then, per tool, one line pooling every keystroke of every query typed: median, p90, p95 and
+  max, and each keystroke over 50 ms with its text (--all-queries types all 14 queries of
+  benchmarks/queries.txt instead of the table's five).
 
 The site is served over HTTPS with HTTP/2 (nginx, a throw-away self-signed certificate), as
 GitHub Pages serves it: every request shares one connection, so a round of many small files costs
@@ -69,8 +72,11 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--enable-precise-memory-info",
     "--ignore-certificate-errors",  # the HTTP/2 server's certificate is self-signed
 ]
-QUERIES = ("diffusion", "language model", "graph neural networks", "reinforcement learning agent",
-           "video generation")
+# The queries the search benchmarks share (benchmarks/queries.txt); the first five make the README's table.
+ALL_QUERIES = tuple(line.strip() for line in (REPO_ROOT / "benchmarks" / "queries.txt").read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.lstrip().startswith("#"))
+QUERIES = ALL_QUERIES[:5]
+SLOW_MS = 50  # the issue's aim for every keystroke after the first answer
 KEY_DELAY_MS = 200
 DROPDOWN_RESULTS = 8
 COMPRESSED_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
@@ -243,7 +249,7 @@ def sitegen_typed(browser, url: str, query: str, rtt_ms: float = 0) -> dict:
     answers = page.evaluate("window.__answers")
     size, requests = log.search_bytes(page)
     first_answer = answers[0][0] if answers else None
-    latencies = []
+    keystrokes = []  # (the text typed so far, ms to its answer)
     for typed, key_time in enumerate(keys, start=1):
         if first_answer is None or key_time < first_answer:
             continue
@@ -252,12 +258,13 @@ def sitegen_typed(browser, url: str, query: str, rtt_ms: float = 0) -> dict:
         texts = {query[:end].strip() for end in range(typed, len(query) + 1)}
         later = [answer for answer in answers if answer[0] >= key_time and answer[1] in texts]
         if later:
-            latencies.append(later[0][0] - key_time)
+            keystrokes.append((query[:typed], later[0][0] - key_time))
     result = {
         "bytes": size,
         "requests": requests,
         "first_ms": (first_answer - keys[0]) if first_answer else None,
-        "keystroke_ms": latencies,
+        "keystroke_ms": [ms for _, ms in keystrokes],
+        "keystrokes": keystrokes,
         "heap_mb": heap_mb(page),
     }
     context.close()
@@ -298,7 +305,7 @@ def pagefind_run(browser, url: str, query: str, typed: bool, rtt_ms: float = 0) 
     prefixes = [query[:end] for end in range(2, len(query) + 1)] if typed else [query]
     times, count = page.evaluate(PAGEFIND_RUN, [url, prefixes, DROPDOWN_RESULTS])
     size, requests = log.search_bytes(page)
-    result = {"bytes": size, "requests": requests, "times": times,
+    result = {"bytes": size, "requests": requests, "times": times, "keystrokes": list(zip(prefixes[1:], times[1:])),
               "results": count, "heap_mb": heap_mb(page)}
     context.close()
     return result
@@ -308,6 +315,17 @@ def spread(times: list[float]) -> str:
     """median / 90th percentile / max of TIMES, in ms."""
     p90 = statistics.quantiles(times, n=10, method="inclusive")[-1] if len(times) > 1 else times[0]
     return f"{statistics.median(times):.0f} / {p90:.0f} / {max(times):.0f}"
+
+
+def pooled(tool: str, keystrokes: list[tuple[str, float]], queries: int) -> str:
+    """One line on every keystroke after the first answer of QUERIES typed queries, and the slow ones."""
+    if not keystrokes:
+        return f"{tool}: no keystroke after a first answer"
+    times = sorted(ms for _, ms in keystrokes)
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
+    slow = [f"'{text}' {ms:.0f}" for text, ms in keystrokes if ms > SLOW_MS]
+    return (f"{tool}, {len(times)} keystrokes of {queries} typed queries after their first answers: ms median / p90 / max "
+            f"{spread(times)}, p95 {p95:.0f}; over {SLOW_MS} ms: {len(slow)}" + (f" ({', '.join(slow)})" if slow else ""))
 
 
 def kb(size: float) -> str:
@@ -325,7 +343,7 @@ def build_size(size: int, work: Path) -> Path:
     return result.out_dir
 
 
-def run_site(site: Path, pagefind: str | None, browser, serve, rtt_ms: float = 0) -> None:
+def run_site(site: Path, pagefind: str | None, browser, serve, rtt_ms: float = 0, queries=QUERIES) -> None:
     size = json.loads((site / "search" / "manifest.json").read_text(encoding="utf-8"))["papers"]
     search_files = list((site / "search").rglob("*.json"))
     raw = sum(path.stat().st_size for path in search_files)
@@ -344,8 +362,10 @@ def run_site(site: Path, pagefind: str | None, browser, serve, rtt_ms: float = 0
         print("\n| query | tool | typed: bytes (requests) | first results ms | per keystroke ms median / p90 / max "
               "| pasted: bytes (requests) | pasted ms | JS heap MB |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
-        for query in QUERIES:
+        keystrokes = {"sitegen": [], "Pagefind": []}
+        for query in queries:
             typed = sitegen_typed(browser, url, query, rtt_ms)
+            keystrokes["sitegen"] += typed["keystrokes"]
             pasted = sitegen_pasted(browser, url, query, rtt_ms)
             strokes = typed["keystroke_ms"] or [float("nan")]
             print(f"| {query} | sitegen | {kb(typed['bytes'])} ({typed['requests']}) | {typed['first_ms']:.0f} | "
@@ -354,11 +374,15 @@ def run_site(site: Path, pagefind: str | None, browser, serve, rtt_ms: float = 0
             if pagefind:
                 typed = pagefind_run(browser, url, query, typed=True, rtt_ms=rtt_ms)
                 pasted = pagefind_run(browser, url, query, typed=False, rtt_ms=rtt_ms)
+                keystrokes["Pagefind"] += typed["keystrokes"]
                 later = typed["times"][1:] or [float("nan")]
                 print(f"| {query} | Pagefind | {kb(typed['bytes'])} ({typed['requests']}) | "
                       f"{typed['times'][0]:.0f} | {spread(later)} | "
                       f"{kb(pasted['bytes'])} ({pasted['requests']}) | {pasted['times'][0]:.0f} | "
                       f"{typed['heap_mb']:.0f} |", flush=True)
+        print()
+        for tool in ("sitegen", "Pagefind") if pagefind else ("sitegen",):
+            print(pooled(tool, keystrokes[tool], len(queries)), flush=True)
     finally:
         stop()
 
@@ -371,10 +395,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="measure this built site instead of building archives")
     parser.add_argument("--http1", action="store_true",
                         help="serve over HTTP/1.1 (6 connections a host) instead of HTTP/2 as GitHub Pages does")
+    parser.add_argument("--all-queries", action="store_true",
+                        help=f"type all {len(ALL_QUERIES)} queries of benchmarks/queries.txt, not only the first five")
     parser.add_argument("--rtt", type=float, default=0, metavar="MS",
                         help="delay every response by MS milliseconds, as a reader's round trip does")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
+    queries = ALL_QUERIES if args.all_queries else QUERIES
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="search-shards-"))
     try:
@@ -384,9 +411,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Served over {'HTTP/1.1' if args.http1 else 'HTTP/2 (TLS)'}"
                   + (f", every response {args.rtt:g} ms late" if args.rtt else ""))
             if args.site:
-                run_site(args.site, args.pagefind, browser, serve, args.rtt)
+                run_site(args.site, args.pagefind, browser, serve, args.rtt, queries)
             for size in [] if args.site else [int(s) for s in args.sizes.split(",") if s.strip()]:
-                run_site(build_size(size, work), args.pagefind, browser, serve, args.rtt)
+                run_site(build_size(size, work), args.pagefind, browser, serve, args.rtt, queries)
             browser.close()
     finally:
         if not args.keep:
