@@ -104,8 +104,9 @@ function search(index, typedText, top, speculative = false) {
   const typed = { term: last.term, fields: last.fields, boost: last.boost / 2, usePipeline: false,
     wildcard: lunr.Query.wildcard.TRAILING, presence: lunr.Query.presence.OPTIONAL };
   query.clause(typed);
-  index.preload(query, top);
   const word = Array.from(last.term);
+  if (word.length <= MIN_PREFIX_LENGTH) return index.query(query, top, undefined, speculative); // never backs off
+  index.preload(query, top);
   return index.termsAround(last.term).then((around) => {
     const shared = Math.max(...around.map((term) => {
       const other = Array.from(term);

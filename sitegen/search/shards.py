@@ -20,6 +20,11 @@ Files, all under search/ and named by number (the manifest's version string bust
   terms (terms first..end-1), keyed by their longest common prefix, {"first", "end", "papers",
   "head", "tiers"}: the papers with any of those terms and their summed impacts, as one field,
   the last of them left out when there are many (a tier whose file is -1);
+- starts/N.json: what the third letter of a word needs, whichever letter it is, for a word whose
+  first two are the Nth start in the manifest's prefixes.starts (two characters each, end to end): {"keys", "entries"} as in a prefix file, the
+  first list of each three-letter prefix, and {"terms", "numbers", "postings"} as in a posting
+  file, the terms of three letters and each term that alone starts a three-letter prefix; fetched
+  at the second letter, it leaves the third no index file to wait for before its tiers;
 - tiers/N.json: per field postings of the next papers of one common term or prefix, by falling impact;
 - tops/N.json: [[paper, what results show], ...] for the papers where a common term or prefix list
   weighs most, so the results of a query read their data in one request; the manifest lists
@@ -152,6 +157,7 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
     prefix_entries = [(key, dump_json(tiers.prefix_entry(key, first, end)))
                       for key, first, end in shared_prefixes(terms, layout.prefix_min_length)]
     prefix_shards = list(_runs(prefix_entries, lambda entry: len(entry[0]) + len(entry[1]) + 4, layout.postings_bytes))
+    starts = _starts_files(terms, entries, prefix_entries, layout.prefix_min_length)
     per_file = layout.papers_per_docs_file
     doc_runs = [result_data[start:start + per_file] for start in range(0, len(documents), per_file)]
 
@@ -169,6 +175,8 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
             b'{"entries":[' + b",".join(entry for _, entry in shard) + b'],"keys":'
             + dump_json([key for key, _ in shard]) + b"}"
         )
+    for number, (_, data) in enumerate(starts):
+        pieces[f"starts/{number}.json"] = data
     pieces.update(tiers.pieces)
     pieces.update(tiers.tops.pieces())
     for number, run in enumerate(term_runs):
@@ -187,13 +195,49 @@ def sharded_files_from_postings(postings: Sequence[Posting], fields: tuple[str, 
         "version": _short_hash(b"".join(name.encode() + b"\0" + data for name, data in sorted(pieces.items()))),
         "postings": [shard[0][0] for shard in posting_shards],
         "terms": [run[0] for run in term_runs],
-        "prefixes": {"min_length": layout.prefix_min_length, "files": [shard[0][0] for shard in prefix_shards]},
+        # The starts, each min_length - 1 characters, written end to end: a list of strings
+        # gzips to twice the bytes, and every query reads the manifest.
+        "prefixes": {"min_length": layout.prefix_min_length, "files": [shard[0][0] for shard in prefix_shards],
+                     "starts": "".join(start for start, _ in starts)},
         "documents": {"per_file": per_file, "collections": collection_names},
         "tops": tiers.tops.manifest(),
         "weight_scale": WEIGHT_SCALE,
     }
     files = {f"{search_dir}/{name}": data for name, data in pieces.items()}
     files[f"{search_dir}/manifest.json"] = dump_json(manifest)
+    return files
+
+
+def _starts_files(terms: list[str], term_entries: list[tuple[str, bytes]], prefix_entries: list[tuple[str, bytes]],
+                  min_length: int) -> list[tuple[str, bytes]]:
+    """(start, its starts file) for every start of MIN_LENGTH - 1 characters that longer terms go
+    on from, in lunr.js order. For each MIN_LENGTH-character prefix P with that start, the file
+    holds what a query of a word typed to P needs first: the first prefix list starting with P,
+    which P* reads (see shared_prefixes), or else the one term P starts, and P's own entry if P is
+    a term. The prefix lists and terms come from PREFIX_ENTRIES and TERM_ENTRIES ((key, JSON)),
+    as their own files hold them."""
+    first_list: dict[str, int] = {}  # P -> the place in PREFIX_ENTRIES of the first list it starts
+    for place, (key, _) in enumerate(prefix_entries):
+        first_list.setdefault(key[:min_length], place)
+    by_start: dict[str, tuple[set[int], set[int]]] = {}  # start -> (places of its lists, numbers of its terms)
+    for number, term in enumerate(terms):
+        if len(term) < min_length:
+            continue
+        prefix = term[:min_length]
+        lists, words = by_start.setdefault(prefix[:-1], (set(), set()))
+        if prefix in first_list:
+            lists.add(first_list[prefix])
+        else:  # no list: P starts this term alone
+            words.add(number)
+        if len(term) == min_length:
+            words.add(number)
+    files = []
+    for start in sorted(by_start, key=_utf16_key):
+        lists, words = (sorted(places) for places in by_start[start])  # lunr.js order, as both kinds are
+        files.append((start, b'{"entries":[' + b",".join(prefix_entries[place][1] for place in lists) + b'],"keys":'
+                      + dump_json([prefix_entries[place][0] for place in lists]) + b',"numbers":' + dump_json(words)
+                      + b',"postings":[' + b",".join(term_entries[number][1] for number in words) + b'],"terms":'
+                      + dump_json([terms[number] for number in words]) + b"}"))
     return files
 
 

@@ -475,22 +475,106 @@ def test_header_box_waits_for_the_second_letter_of_a_next_word(open_page, sharde
     assert any("/search/prefixes/" in name or "/search/postings/" in name for name in page.requests[before:])
 
 
-def test_header_box_fetches_the_prefix_file_a_word_needs_a_letter_early(open_page, sharded_site):
-    # At "mo" the next letter will ask for the prefix list of "mod": its file comes meanwhile
-    # (a word whose two and three letters sort into the same prefix file).
-    url, out, _ = sharded_site
-    files = json.loads((out / "search" / "manifest.json").read_text(encoding="utf-8"))["prefixes"]["files"]
+def starts_of(search: Path) -> list[str]:
+    """The word starts with a starts file, in file order (two characters each, end to end)."""
+    packed = json.loads((search / "manifest.json").read_text(encoding="utf-8"))["prefixes"]["starts"]
+    return [packed[at:at + 2] for at in range(0, len(packed), 2)]
 
-    def file_for(text: str) -> int:
-        return max(n for n, first in enumerate(files) if first <= text)
-    word = next(word for word in ("model", "learning", "neural", "data", "transformer")
-                if file_for(word[:2]) == file_for(word[:3]))
+
+@pytest.mark.parametrize("word", ["model", "neural", "detection", "segment"])
+def test_header_box_fetches_what_any_third_letter_needs_at_the_second(open_page, sharded_site, word):
+    # At "mo" the third letter could be any: the starts file of "mo" holds the list and the word
+    # each would read, so the third letter waits for no index file, only for tiers and results.
+    url, out, _ = sharded_site
+    number = starts_of(out / "search").index(word[:2])
     page = type_in_header_box(open_page, url, "graph " + word[:2])
-    assert any(f"/search/prefixes/{file_for(word[:2])}.json" in name for name in page.requests)
-    before = len(page.requests)
+    assert any(f"/search/starts/{number}.json" in name for name in page.requests)
+    before = -1
+    while before != len(page.requests):  # the pause: until the look-ahead asks for nothing more
+        before = len(page.requests)
+        page.wait_for_timeout(300)
+    # What the keystroke's answer waited for.
+    page.evaluate(ANSWER_TIME, f"graph {word[:3]}")
     page.keyboard.type(word[2])
     page.wait_for_selector(f"#search-q-results[data-query='graph {word[:3]}']", state="attached")
-    assert not any("/search/prefixes/" in name for name in page.requests[before:])
+    asked = page.evaluate(ASKED_BEFORE_ANSWER)
+    assert not any(kind in name for name in asked for kind in ("/search/prefixes/", "/search/postings/",
+                                                                          "/search/terms/")), asked
+
+
+# From now, window.__answered: when the header box shows the answer to TEXT.
+ANSWER_TIME = """(text) => {
+  window.__typed = performance.now();
+  const list = document.querySelector("#search-q-results");
+  new MutationObserver(() => {
+    if (list.getAttribute("data-query") === text && !window.__answered) window.__answered = performance.now();
+  }).observe(list, {attributes: true, attributeFilter: ["data-query"]});
+}"""
+# Those that came in by then: the answer waited for them, and its look-ahead, asked for in the same
+# task that showed it, has none in yet.
+ASKED_BEFORE_ANSWER = """() => performance.getEntriesByType("resource")
+  .filter((entry) => entry.startTime >= window.__typed && entry.responseEnd <= window.__answered)
+  .map((entry) => entry.name)"""
+
+
+# Each query of third letters ranked from starts files alone (fetched as at the second letter,
+# the words before it ranked first), with the index files it asked for meanwhile.
+RUN_THIRD_LETTERS = """async ([shardedManifestUrl, queries, k]) => {
+  const lunr = window.lunr;
+  const fetched = [];
+  const fetchJson = (url) => {
+    fetched.push(String(url).split("/").slice(-2).join("/").split("?")[0]);
+    return fetch(url).then((response) => response.json());
+  };
+  const manifest = await fetchJson(shardedManifestUrl);
+  const parsed = (text) => {
+    const query = new lunr.Query(manifest.fields);
+    new lunr.QueryParser(text, query).parse();
+    return query;
+  };
+  const answers = {};
+  for (const text of queries) {
+    const sharded = window.sitegenShardedIndex(lunr, manifest, new URL(shardedManifestUrl), fetchJson);
+    const words = text.split(" ");
+    if (words.length > 1) await sharded.query(parsed(words.slice(0, -1).join(" ")), k);
+    await sharded.likelyNextLetter(words[words.length - 1].slice(0, 2));  // fetches the starts file
+    const before = fetched.length;
+    const query = parsed(text);
+    const last = query.clauses[query.clauses.length - 1];
+    query.clause({term: last.term, fields: last.fields, boost: last.boost / 2, usePipeline: false,
+                  wildcard: lunr.Query.wildcard.TRAILING, presence: lunr.Query.presence.OPTIONAL});
+    const hits = await sharded.query(query, k);
+    const asked = fetched.slice(before);
+    const shown = hits.slice(0, k);
+    const docs = await sharded.documents(shown.map((hit) => hit.ref));
+    answers[text] = {hits: shown.map((hit, i) => [docs[i].id, hit.score]), total: hits.total,
+                     complete: hits.complete, asked: asked};
+  }
+  return answers;
+}"""
+
+
+def test_third_letters_ranked_from_starts_files_are_lunrs_top_k(open_page, sharded_site):
+    url, out, index = sharded_site
+    search = out / "search-small"
+    manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
+    terms = [term for number in range(len(manifest["postings"]))
+             for term in json.loads((search / "postings" / f"{number}.json").read_text(encoding="utf-8"))["terms"]]
+    # A prefix with a list, one that starts a single word, a word that is also a list's prefix,
+    # and letters that start nothing.
+    single = next(prefix for prefix in sorted({term[:3] for term in terms if len(term) > 3})
+                  if sum(term.startswith(prefix) for term in terms) == 1 and prefix.isalpha())
+    both = next(term for term in terms if len(term) == 3 and term.isalpha()
+                and sum(other.startswith(term) for other in terms) > 2)
+    typed = ["gen", "graph neu", "language mod", f"graph {single}", single, f"video {both}", both, "graph xqz"]
+    page = open_search_page(open_page, url, "diffusion")
+    answers = page.evaluate(RUN_THIRD_LETTERS, [url + "search-small/manifest.json", typed, 8])
+    for text in typed:
+        answer = answers[text]
+        assert_same_top(lunr_results(index, text, typed_prefix=True),
+                        TopHits([tuple(hit) for hit in answer["hits"]], answer["total"], answer["complete"]), 8)
+        assert not [name for name in answer["asked"] if name.split("/")[0] in ("prefixes", "postings", "terms")], \
+            (text, answer["asked"])
 
 
 def test_a_malformed_query_shows_a_message_not_an_exception(open_page, sharded_site):
@@ -548,8 +632,9 @@ def test_highlights_from_shards_land_on_the_word_after_wide_and_changing_charact
 def likely_next_letter(search: Path, word: str) -> str | None:
     """The letter or digit after WORD whose widest list (a prefix list, or the one term it goes on
     to) is in at least three fifths of the papers of all such lists, from the built files (what
-    sharded.js judges by: none if WORD's prefix keys span more than two files, and the posting files
-    only if its terms span two at most); else None."""
+    sharded.js judges by: a word one letter short of prefix lists, its starts file; else none if
+    its prefix keys span more than two files, and the posting files only if its terms span two at
+    most); else None."""
     manifest = json.loads((search / "manifest.json").read_text(encoding="utf-8"))
     papers: dict[str, int] = {}
 
@@ -559,6 +644,12 @@ def likely_next_letter(search: Path, word: str) -> str | None:
             papers[letter] = entry["papers"] if isinstance(entry, dict) else len(
                 {doc for gaps, _ in entry for doc in itertools.accumulate(gaps)})
 
+    starts = starts_of(search)
+    if word in starts:
+        shard = json.loads((search / f"starts/{starts.index(word)}.json").read_text(encoding="utf-8"))
+        for key, entry in [*zip(shard["keys"], shard["entries"]), *zip(shard["terms"], shard["postings"])]:
+            count(key, entry)
+        return likeliest(papers)
     prefix_files = files_starting(manifest["prefixes"]["files"], word)
     if len(prefix_files) > 2:
         return None
@@ -571,6 +662,11 @@ def likely_next_letter(search: Path, word: str) -> str | None:
         shard = json.loads((search / f"postings/{number}.json").read_text(encoding="utf-8"))
         for term, entry in zip(shard["terms"], shard["postings"]):
             count(term, entry)
+    return likeliest(papers)
+
+
+def likeliest(papers: dict[str, int]) -> str | None:
+    """The letter of PAPERS (letter -> papers) with three fifths of them all, else None."""
     if not papers:
         return None
     letter = max(sorted(papers), key=lambda each: papers[each])

@@ -261,3 +261,44 @@ def test_a_common_lists_heads_file_has_the_vectors_of_its_head_papers(seed_docum
             vectors = json.loads(files[f"search/vectors/{paper}.json"])
             assert vectors == [vector]
     assert len(with_tops) > 100 and len(heads_files) < len(with_tops)  # lists with the same head share a file
+
+
+def test_a_starts_file_holds_what_every_third_letter_after_its_start_needs(seed_documents):
+    # Fetched at a word's second letter: whichever third letter comes, the prefix list its query
+    # reads (or the one word it starts) and the word itself, if indexed, are in the file already.
+    searchable = search_documents(seed_documents)
+    files = sharded_search_files(serialized_index(searchable), searchable, "search")
+    manifest = manifest_of(files)
+    postings, keys, lists = {}, [], {}
+    for number in range(len(manifest["postings"])):
+        shard = json.loads(files[f"search/postings/{number}.json"])
+        for offset, (term, entry) in enumerate(zip(shard["terms"], shard["postings"])):
+            postings[term] = (shard["first"] + offset, entry)
+    for number in range(len(manifest["prefixes"]["files"])):
+        shard = json.loads(files[f"search/prefixes/{number}.json"])
+        keys += shard["keys"]
+        lists.update(zip(shard["keys"], shard["entries"]))
+    packed = manifest["prefixes"]["starts"]
+    starts = [packed[at:at + 2] for at in range(0, len(packed), 2)]
+    assert starts == sorted({term[:2] for term in postings if len(term) >= 3})
+    assert len(files) == len(set(files)) and f"search/starts/{len(starts) - 1}.json" in files
+    prefixes = sorted({term[:3] for term in postings if len(term) >= 3})
+    assert len(prefixes) > 300
+    for number, start in enumerate(starts):
+        shard = json.loads(files[f"search/starts/{number}.json"])
+        assert shard["keys"] == sorted(shard["keys"]) and shard["terms"] == sorted(shard["terms"])
+        held_lists = dict(zip(shard["keys"], shard["entries"]))
+        held_terms = {term: (shard["numbers"][i], shard["postings"][i]) for i, term in enumerate(shard["terms"])}
+        for prefix in (prefix for prefix in prefixes if prefix.startswith(start)):
+            first_list = next((key for key in keys if key.startswith(prefix)), None)
+            if first_list is not None:
+                assert held_lists[first_list] == lists[first_list]
+            else:
+                (only,) = [term for term in postings if term.startswith(prefix)]
+                assert held_terms[only] == postings[only]
+            if prefix in postings:
+                assert held_terms[prefix] == postings[prefix]
+        # Nothing else: a list or term no third letter reads would be bytes for nothing.
+        assert len(held_lists) == len({key for key in held_lists if key[:3] in prefixes}) == len(
+            {next(key for key in keys if key.startswith(prefix)) for prefix in prefixes
+             if prefix.startswith(start) and any(key.startswith(prefix) for key in keys)})

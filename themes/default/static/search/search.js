@@ -109,7 +109,10 @@
           var shortWord = wordOneLetterShort(lunr, query, queryText);
           // The next letter will make it a prefix with a list of its own: fetch that list's file now.
           if (shortWord) index.preloadPrefixes(shortWord);
-          if (!typed) return resolve(index.query(query, top, signal, speculative));
+          // A word no longer than the shortest prefix never backs off: its terms around are not needed.
+          if (!typed || Array.from(typedWord(typed)).length <= MIN_PREFIX_LENGTH) {
+            return resolve(index.query(query, top, signal, speculative));
+          }
           // The pieces the word needs as typed come meanwhile: it seldom runs past its stem.
           index.preload(query, top);
           resolve(index.termsAround(typedWord(typed)).then(function (around) {

@@ -35,7 +35,7 @@
     this.scale = manifest.weight_scale;
     this.base = manifestUrl;
     this.fetchJson = fetchJson;
-    this.loaded = { postings: {}, terms: {}, docs: {}, tiers: {}, vectors: {}, prefixes: {}, tops: {}, heads: {} }; // file -> Promise
+    this.loaded = { postings: {}, terms: {}, docs: {}, tiers: {}, vectors: {}, prefixes: {}, starts: {}, tops: {}, heads: {} }; // file -> Promise
     // term -> [per field: {docs: Int32Array, weights: Float64Array}], loaded papers; a prefix
     // list is kept under PREFIX_LIST + its key (no term holds a space) with one field of impacts.
     this.postings = {};
@@ -43,6 +43,9 @@
     this.termNumbers = {}; // term -> its number in the papers' vectors
     this.postingTerms = {}; // posting file number -> its terms
     this.prefixKeys = {}; // prefix file number -> its keys
+    this.starts = splitStarts(manifest.prefixes); // the word starts with a starts file, sorted
+    this.startsKeys = {}; // starts file number -> its prefix keys (see loadStarts)
+    this.startsTerms = {}; // starts file number -> its terms
     this.prefixRanges = {}; // prefix list -> [first, end): the numbers of the terms it sums
     this.vectors = new Map(); // paper -> {numbers: Int32Array of its terms, impacts: Int32Array}
     // by paper: 1 once its vector is in. `vectors` knows as much, but the bounds loop asks for every
@@ -89,6 +92,9 @@
 
   ShardedIndex.prototype.addList = function (key, entry) {
     var self = this;
+    // A starts file repeats lists and terms of other files: the first copy in is kept, with
+    // whatever tiers were merged into it since.
+    if (self.postings[key] !== undefined) return;
     if (!Array.isArray(entry)) {
       self.tiers[key] = { rest: entry.tiers, papers: entry.papers, loaded: 0 };
       var heads = entry.heads;
@@ -110,6 +116,69 @@
         self.addList(PREFIX_LIST + key, entry);
       });
     });
+  };
+
+  // The number of the starts file of START (a word one letter short of prefix lists), or -1.
+  ShardedIndex.prototype.startsFileOf = function (start) {
+    var starts = this.starts;
+    if (!starts) return -1;
+    var at = lowerBound(starts, start);
+    return starts[at] === start ? at : -1;
+  };
+
+  // The manifest's starts, written end to end, as a sorted list.
+  function splitStarts(prefixes) {
+    if (!prefixes || typeof prefixes.starts !== "string") return null;
+    var chars = Array.from(prefixes.starts);
+    var width = prefixes.min_length - 1;
+    var starts = [];
+    for (var at = 0; at < chars.length; at += width) starts.push(chars.slice(at, at + width).join(""));
+    return starts;
+  }
+
+  // A starts file (sitegen/search/shards.py) holds, for every prefix of prefix lists' shortest
+  // length that starts with its start, the first prefix list it starts or else the one term it
+  // starts, and the terms of that length: what the next letter needs, whichever letter it is.
+  ShardedIndex.prototype.loadStarts = function (number) {
+    var self = this;
+    return self.load("starts", number, function (shard) {
+      shard.keys.forEach(function (key, i) {
+        var entry = shard.entries[i];
+        self.prefixRanges[PREFIX_LIST + key] = [entry.first, entry.end];
+        self.addList(PREFIX_LIST + key, entry);
+      });
+      shard.terms.forEach(function (term, i) {
+        self.termNumbers[term] = shard.numbers[i];
+        self.addList(term, shard.postings[i]);
+      });
+      self.startsKeys[number] = shard.keys;
+      self.startsTerms[number] = shard.terms;
+    });
+  };
+
+  // The loaded starts file that settles TEXT (as long as the shortest prefix keys), or -1. With
+  // no file for its start, no term that long or longer starts as TEXT does: -2.
+  ShardedIndex.prototype.startsSettling = function (text) {
+    var prefixes = this.manifest.prefixes;
+    if (!this.starts) return -1;
+    var chars = Array.from(text);
+    if (chars.length !== prefixes.min_length) return -1;
+    var number = this.startsFileOf(chars.slice(0, -1).join(""));
+    if (number === -1) return -2;
+    return this.startsKeys[number] ? number : -1;
+  };
+
+  // What P* expands to (see resolvePrefix), if a loaded starts file says: {list} or {terms}; else null.
+  ShardedIndex.prototype.fromStarts = function (prefix) {
+    var number = this.startsSettling(prefix);
+    if (number === -1) return null;
+    if (number === -2) return { list: null, terms: [] };
+    var keys = this.startsKeys[number];
+    var at = lowerBound(keys, prefix);
+    if (at < keys.length && keys[at].lastIndexOf(prefix, 0) === 0) return { list: PREFIX_LIST + keys[at], terms: null };
+    var terms = this.startsTerms[number];
+    at = lowerBound(terms, prefix);
+    return { list: null, terms: at < terms.length && terms[at].lastIndexOf(prefix, 0) === 0 ? [terms[at]] : [] };
   };
 
   // The first posting term (KIND "postings") or prefix key ("prefixes") at or after TEXT, or
@@ -447,7 +516,9 @@
     var withTops = tops && isOneWord(plans);
     plans.forEach(function (plan) {
       if (plan.prefix !== null) {
-        loads.push(self.loadPrefixes(Math.max(0, fileFor(self.manifest.prefixes.files, plan.prefix))));
+        if (self.fromStarts(plan.prefix) === null) {
+          loads.push(self.loadPrefixes(Math.max(0, fileFor(self.manifest.prefixes.files, plan.prefix))));
+        }
         var list = withTops ? self.topsListStarting(plan.prefix) : null;
         if (list !== null) self.loadTops(list);
         return;
@@ -456,7 +527,7 @@
       plan.terms.forEach(function (term) {
         if (needsTermList(plan.clause, term)) {
           self.termFilesFor(fixedPrefix(plan.clause, term)).forEach(function (n) { termFiles[n] = true; });
-        } else {
+        } else if (self.startsSettling(term) === -1) { // else its entry is in, or it is no term
           var number = fileFor(self.manifest.postings, term);
           if (number >= 0) postingFiles[number] = true;
         }
@@ -476,13 +547,19 @@
     });
   };
 
-  // Starts fetching the prefix file START sorts into, for a caller that expects a longer START
-  // next (a word being typed, one letter short of its list): its list is mostly in that file
-  // (every file a prefix of START could need cost 8% more bytes at 10,000 papers).
+  // Starts fetching what the next letter after START will need, for a caller that expects it (a
+  // word being typed, one letter short of prefix lists): START's starts file, whichever letter
+  // comes. An index without them: the prefix file START sorts into, which mostly holds the list.
   ShardedIndex.prototype.preloadPrefixes = function (start) {
     var prefixes = this.manifest.prefixes;
     if (!prefixes) return;
-    this.loadPrefixes(Math.max(0, fileFor(prefixes.files, start))).catch(function () { /* reported by the query that needs it */ });
+    var reported = function () { /* by the query that needs it */ };
+    if (!this.starts) {
+      this.loadPrefixes(Math.max(0, fileFor(prefixes.files, start))).catch(reported);
+      return;
+    }
+    var number = this.startsFileOf(start);
+    if (number !== -1) this.loadStarts(number).catch(reported); // none: no term goes on from START
   };
 
   // Resolves to the index terms just before WORD and at or after it, in sorted order ("" where
@@ -515,6 +592,11 @@
   ShardedIndex.prototype.resolvePrefix = function (plan) {
     var self = this;
     var prefix = plan.prefix;
+    var known = self.fromStarts(prefix);
+    if (known !== null) {
+      if (known.list !== null) plan.list = known.list; else plan.expanded = [known.terms];
+      return Promise.resolve(null);
+    }
     return self.firstAtOrAfter("prefixes", prefix).then(function (key) {
       if (key !== null && key.lastIndexOf(prefix, 0) === 0) {
         plan.list = PREFIX_LIST + key;
@@ -1310,6 +1392,15 @@
   ShardedIndex.prototype.likelyNextLetter = function (word) {
     var self = this;
     if (!self.manifest.prefixes) return Promise.resolve(null);
+    function asList(key) { return PREFIX_LIST + key; }
+    function asTerm(term) { return term; }
+    // A word one letter short of prefix lists has a starts file, which holds just what this needs.
+    var starts = self.startsFileOf(word);
+    if (starts !== -1) {
+      return self.loadStarts(starts).then(function () {
+        return self.likeliestAfter(word, [[self.startsKeys[starts], asList], [self.startsTerms[starts], asTerm]]);
+      });
+    }
     var prefixFiles = filesHolding(self.manifest.prefixes.files, word);
     if (prefixFiles.length > MAX_GUESS_FILES) return Promise.resolve(null);
     // A letter that only one term follows has no prefix list: that term's papers count, read from
@@ -1318,24 +1409,31 @@
     if (postingFiles.length > MAX_GUESS_FILES) postingFiles = [];
     return Promise.all(prefixFiles.map(function (n) { return self.loadPrefixes(n); })
       .concat(postingFiles.map(function (n) { return self.loadPostings(n); }))).then(function () {
-      var papers = {}; // next letter -> papers of the widest list it starts
-      function count(keys, listOf) {
-        for (var at = lowerBound(keys, word); at < keys.length && keys[at].lastIndexOf(word, 0) === 0; at++) {
-          var letter = keys[at].charAt(word.length);
-          // Sorted, so the first key a letter starts is its widest list.
-          if (TYPED_NEXT.test(letter) && papers[letter] === undefined) papers[letter] = self.papersOf(listOf(keys[at]));
-        }
-      }
-      prefixFiles.forEach(function (n) { count(self.prefixKeys[n], function (key) { return PREFIX_LIST + key; }); });
-      postingFiles.forEach(function (n) { count(self.postingTerms[n], function (term) { return term; }); });
-      var total = 0;
-      var best = null;
-      Object.keys(papers).sort().forEach(function (letter) {
-        total += papers[letter];
-        if (best === null || papers[letter] > papers[best]) best = letter;
-      });
-      return best !== null && papers[best] >= LIKELY_SHARE * total ? best : null;
+      return self.likeliestAfter(word, prefixFiles.map(function (n) { return [self.prefixKeys[n], asList]; })
+        .concat(postingFiles.map(function (n) { return [self.postingTerms[n], asTerm]; })));
     });
+  };
+
+  // The letter after WORD that LIKELY_SHARE of the papers go on with, or null, judged from
+  // SOURCES ([sorted prefix keys or terms, the loaded list of one], prefix keys first).
+  ShardedIndex.prototype.likeliestAfter = function (word, sources) {
+    var self = this;
+    var papers = {}; // next letter -> papers of the widest list it starts
+    sources.forEach(function (source) {
+      var keys = source[0];
+      for (var at = lowerBound(keys, word); at < keys.length && keys[at].lastIndexOf(word, 0) === 0; at++) {
+        var letter = keys[at].charAt(word.length);
+        // Sorted, so the first key a letter starts is its widest list.
+        if (TYPED_NEXT.test(letter) && papers[letter] === undefined) papers[letter] = self.papersOf(source[1](keys[at]));
+      }
+    });
+    var total = 0;
+    var best = null;
+    Object.keys(papers).sort().forEach(function (letter) {
+      total += papers[letter];
+      if (best === null || papers[letter] > papers[best]) best = letter;
+    });
+    return best !== null && papers[best] >= LIKELY_SHARE * total ? best : null;
   };
 
   // How many papers the loaded term or prefix list KEY is in, in all.
