@@ -712,3 +712,108 @@ def test_header_box_fetches_the_likeliest_next_keystroke_while_the_reader_pauses
       .map((entry) => entry.name)""")
     assert [name.split("/search/")[-1] for name in fetched if "/search/" in name] == []
     assert page.locator("#search-q-results [role=option]").count() > 0
+
+
+# Runs FIRST_TEXT for its best FIRST_K as the look-ahead does (speculative), holding back its first
+# round of fetches with a KIND file (tiers or heads); while they are on their way runs TEXT for its
+# best K, as the keystroke that came first does; then lets everything through. Returns the files
+# held, what the second run asked for before they came (files, tiers files of a term whose tiers
+# were held, and papers whose vectors it fetched one by one), and its best K.
+ON_THEIR_WAY = """async ([shardedManifestUrl, firstText, firstK, text, k, kind]) => {
+  const lunr = window.lunr;
+  const manifest = await fetch(shardedManifestUrl).then((response) => response.json());
+  let waiting = [];
+  const fetchJson = (url) => new Promise((resolve, reject) => waiting.push({ url: String(url), resolve, reject }));
+  const sharded = window.sitegenShardedIndex(lunr, manifest, new URL(shardedManifestUrl), fetchJson);
+  const vectorsAsked = [];
+  const loadVector = sharded.loadVector;
+  sharded.loadVector = function (doc) { vectorsAsked.push(doc); return loadVector.call(this, doc); };
+  const name = (fetching) => new URL(fetching.url).pathname.split("/search-small/")[1];
+  const release = (batch) => Promise.all(batch.map((fetching) =>
+    fetch(fetching.url).then((response) => response.json()).then(fetching.resolve, fetching.reject)));
+  const parsed = (words) => {
+    const query = new lunr.Query(manifest.fields);
+    new lunr.QueryParser(words, query).parse();
+    return query;
+  };
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  // A query that never settles fails the test with what it was doing instead of hanging it.
+  const deadline = Date.now() + 20000;
+  const stuck = (what) => { throw new Error(what + " did not settle; waiting on " + waiting.map(name)); };
+  let firstDone = false;
+  const first = sharded.query(parsed(firstText), firstK, undefined, true).then(() => { firstDone = true; });
+  let held = null;
+  while (held === null && !firstDone) {
+    if (Date.now() > deadline) stuck("the first run");
+    await tick();
+    const batch = waiting;
+    waiting = [];
+    if (batch.some((fetching) => name(fetching).startsWith(kind + "/"))) held = batch;
+    else await release(batch);
+  }
+  if (held === null) return { held: [] };
+  vectorsAsked.length = 0;
+  let hits = null;
+  let failure = null;
+  const second = sharded.query(parsed(text), k).then((found) => { hits = found; }, (error) => { failure = error; });
+  for (let i = 0; i < 5; i++) await tick();
+  const asked = waiting.map(name);
+  // Tiers files asked for a term whose next tiers were among those held.
+  const heldNames = held.map(name);
+  const askedAgain = asked.filter((file) => Object.values(sharded.tiers).some((tiers) =>
+    tiers.rest.some((tier) => "tiers/" + tier[2] + ".json" === file) &&
+    tiers.rest.some((tier) => heldNames.includes("tiers/" + tier[2] + ".json"))));
+  const papersAsked = vectorsAsked.slice();
+  await release(held);
+  while (hits === null) {
+    if (failure !== null) throw failure;
+    if (Date.now() > deadline) stuck("the second run");
+    await tick();
+    const batch = waiting;
+    waiting = [];
+    await release(batch);
+  }
+  while (!firstDone) {
+    if (Date.now() > deadline) stuck("the first run");
+    await tick();
+    const batch = waiting;
+    waiting = [];
+    await release(batch);
+  }
+  const shown = hits.slice(0, k);
+  let docs = null;
+  sharded.documents(shown.map((hit) => hit.ref)).then((found) => { docs = found; });
+  while (docs === null) {
+    if (Date.now() > deadline) stuck("the result data");
+    await tick();
+    const batch = waiting;
+    waiting = [];
+    await release(batch);
+  }
+  return { held: heldNames, asked, askedAgain, papersAsked, hits: shown.map((hit, i) => [docs[i].id, hit.score]),
+           total: hits.total, complete: hits.complete };
+}"""
+
+
+# The first run is the look-ahead's (speculative: fewer tiers a round), the second the keystroke's.
+@pytest.mark.parametrize("kind, first_text, first_k, text, k", [
+    ("tiers", "language model", 8, "language models", 8), ("tiers", "deep learning", 8, "deep learning", 8),
+    ("tiers", "graph neural networks", 1, "graph neural networks", 8),
+    ("heads", "deep learning", 30, "deep learning", 30), ("heads", "language model", 8, "language model", 8),
+    ("heads", "learning model representation", 100, "learning model representation", 100)])
+def test_a_query_waits_for_the_tier_and_head_files_already_on_their_way(open_page, sharded_site, kind, first_text,
+                                                                       first_k, text, k):
+    # The header box's look-ahead is often still fetching the next word's files when its key comes.
+    # Asking for more tiers of that word, or for the papers of a head file one by one, spent bytes:
+    # at a 30 ms round trip "large language models" went past 300 KB at 100,000 papers.
+    url, out, index = sharded_site
+    page = open_search_page(open_page, url, "diffusion")
+    answer = page.evaluate(ON_THEIR_WAY, [url + "search-small/manifest.json", first_text, first_k, text, k, kind])
+    assert answer["held"], f"no round of {first_text!r} fetched {kind} files: pick another query"
+    assert answer["askedAgain"] == [], answer
+    papers_on_their_way = {row[0] for name in answer["held"] if name.startswith("heads/")
+                           for row in json.loads((out / "search-small" / name).read_text(encoding="utf-8"))}
+    assert kind != "heads" or papers_on_their_way, answer
+    assert not papers_on_their_way & set(answer["papersAsked"]), answer
+    assert_same_top(lunr_results(index, text),
+                    TopHits([tuple(hit) for hit in answer["hits"]], answer["total"], answer["complete"]), k)

@@ -257,6 +257,14 @@
     });
   };
 
+  // How many of TERM's next tiers are being fetched already.
+  ShardedIndex.prototype.tiersComing = function (term) {
+    var tiers = this.tiers[term];
+    var count = 0;
+    while (tiers.rest[tiers.loaded + count] && this.loaded.tiers[tiers.rest[tiers.loaded + count][2]]) count += 1;
+    return count;
+  };
+
   ShardedIndex.prototype.loadAllTiers = function (term) {
     var self = this;
     if (self.finished(term)) return Promise.resolve();
@@ -291,6 +299,15 @@
     var self = this;
     var wanted = papers.filter(function (doc) { return !self.hasVector[doc]; });
     var loads = [];
+    // A head file still on its way (the look-ahead's, when the next key came first) brings its
+    // papers sooner than their own files would: at a 30 ms round trip they cost a round more.
+    terms.forEach(function (term) {
+      var head = self.headFiles[term];
+      var coming = head && self.loaded.heads[head.file];
+      if (!coming || !wanted.some(function (doc) { return head.papers.has(doc); })) return;
+      loads.push(coming);
+      wanted = wanted.filter(function (doc) { return !head.papers.has(doc); });
+    });
     for (;;) {
       var chosen = null;
       var most = 2;
@@ -691,7 +708,12 @@
           /* documents() asks again for what it shows */
         });
       }
-      return Promise.all(wanted.terms.map(function (tiers) { return self.loadTiers(tiers.term, tiers.count); })
+      return Promise.all(wanted.terms.map(function (tiers) {
+        // Tiers already on their way (the look-ahead's, when the next key came first) may settle
+        // the term: only if they do not does it ask for more (at 10,000 papers "large lang" at a
+        // 30 ms round trip fetched a 6 KB tier it never needed).
+        return self.loadTiers(tiers.term, self.tiersComing(tiers.term) || tiers.count);
+      })
         .concat(self.loadVectors(wanted.papers, terms))).then(round);
     }
 
