@@ -740,6 +740,17 @@ ON_THEIR_WAY = """async ([shardedManifestUrl, firstText, firstK, text, k, kind])
   // A query that never settles fails the test with what it was doing instead of hanging it.
   const deadline = Date.now() + 20000;
   const stuck = (what) => { throw new Error(what + " did not settle; waiting on " + waiting.map(name)); };
+  let failure = null;
+  const releaseUntil = async (settled, what) => {
+    while (!settled()) {
+      if (failure !== null) throw failure;
+      if (Date.now() > deadline) stuck(what);
+      await tick();
+      const batch = waiting;
+      waiting = [];
+      await release(batch);
+    }
+  };
   let firstDone = false;
   const first = sharded.query(parsed(firstText), firstK, undefined, true).then(() => { firstDone = true; });
   let held = null;
@@ -754,8 +765,7 @@ ON_THEIR_WAY = """async ([shardedManifestUrl, firstText, firstK, text, k, kind])
   if (held === null) return { held: [] };
   vectorsAsked.length = 0;
   let hits = null;
-  let failure = null;
-  const second = sharded.query(parsed(text), k).then((found) => { hits = found; }, (error) => { failure = error; });
+  sharded.query(parsed(text), k).then((found) => { hits = found; }, (error) => { failure = error; });
   for (let i = 0; i < 5; i++) await tick();
   const asked = waiting.map(name);
   // Tiers files asked for a term whose next tiers were among those held.
@@ -765,31 +775,12 @@ ON_THEIR_WAY = """async ([shardedManifestUrl, firstText, firstK, text, k, kind])
     tiers.rest.some((tier) => heldNames.includes("tiers/" + tier[2] + ".json"))));
   const papersAsked = vectorsAsked.slice();
   await release(held);
-  while (hits === null) {
-    if (failure !== null) throw failure;
-    if (Date.now() > deadline) stuck("the second run");
-    await tick();
-    const batch = waiting;
-    waiting = [];
-    await release(batch);
-  }
-  while (!firstDone) {
-    if (Date.now() > deadline) stuck("the first run");
-    await tick();
-    const batch = waiting;
-    waiting = [];
-    await release(batch);
-  }
+  await releaseUntil(() => hits !== null, "the second run");
+  await releaseUntil(() => firstDone, "the first run");
   const shown = hits.slice(0, k);
   let docs = null;
   sharded.documents(shown.map((hit) => hit.ref)).then((found) => { docs = found; });
-  while (docs === null) {
-    if (Date.now() > deadline) stuck("the result data");
-    await tick();
-    const batch = waiting;
-    waiting = [];
-    await release(batch);
-  }
+  await releaseUntil(() => docs !== null, "the result data");
   return { held: heldNames, asked, askedAgain, papersAsked, hits: shown.map((hit, i) => [docs[i].id, hit.score]),
            total: hits.total, complete: hits.complete };
 }"""
